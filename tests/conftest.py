@@ -1,0 +1,66 @@
+"""Shared fixtures: paths to the corpora, a fake embedder for unit tests, the real one
+for end-to-end tests."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpora" / "seed"
+SHARED = ROOT.parent / "shared" / "corpora"
+DEV = SHARED / "dev"
+ADVERSARIAL = SHARED / "adversarial"
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"needs {path} (the shared corpora beside the checkout)")
+    return path
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words hashing embedder: similar words, similar vectors.
+    Stands in for the model in unit tests of alignment and judging."""
+
+    name = "fake-bow"
+    dims = 512
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.casefold()):
+                word = word[:-1] if word.endswith("s") and len(word) > 3 else word
+                h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
+                out[i, h % self.dims] += 1.0
+            norm = np.linalg.norm(out[i])
+            out[i] = out[i] / norm if norm else out[i]
+        return out
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    from verify.embed import load_embedder
+
+    return load_embedder(None)
+
+
+@pytest.fixture(scope="session")
+def seed_report(real_embedder):
+    from verify import verify_files
+
+    return verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=real_embedder)

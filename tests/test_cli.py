@@ -1,0 +1,97 @@
+"""CLI errors: one line, exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ADVERSARIAL, SEED, FakeEmbedder, need
+from verify import embed
+from verify.cli import main
+
+OFFICIAL = str(SEED / "official.txt")
+
+
+@pytest.fixture(autouse=True)
+def _fake_model(monkeypatch):
+    """The CLI tests here check errors and exit codes: a fake embedder is enough."""
+    fake = FakeEmbedder()
+    monkeypatch.setattr(embed, "load_embedder", lambda model=None: fake)
+    monkeypatch.setattr("verify.api.load_embedder", lambda model=None: fake)
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code), out, err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "Error: {p}: no such file\n"),
+        (b"", "Error: {p}: empty file\n"),
+        (b"  \n\n\t ", "Error: {p}: no text (empty or only white space)\n"),
+        (b"\x00\x01\x02\x03GIF", "Error: {p}: binary file (contains NUL bytes), not text\n"),
+    ],
+)
+def test_bad_article_exact_message(tmp_path: Path, capsys, content: bytes | None, message: str) -> None:
+    path = tmp_path / "copy.txt"
+    if content is not None:
+        path.write_bytes(content)
+    code, out, err = run([str(path), "--against", OFFICIAL], capsys)
+    assert code == 2
+    assert out == ""
+    assert err == message.format(p=path)
+
+
+def test_directory_and_bad_options(tmp_path: Path, capsys) -> None:
+    code, _, err = run([str(tmp_path), "--against", OFFICIAL], capsys)
+    assert (code, err) == (2, f"Error: {tmp_path}: is a directory, not a file\n")
+    code, _, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--fail-on", "bogus"], capsys)
+    assert code == 2
+    assert err.startswith("Error: unknown --fail-on value 'bogus'") and err.count("\n") == 1
+    code, _, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--format", "xml"], capsys)
+    assert code == 2 and err.startswith("Error: unknown format 'xml'")
+    code, _, err = run([str(SEED / "article.txt")], capsys)
+    assert code == 2 and err.startswith("Error: ") and err.count("\n") == 1
+
+
+def test_fail_on_levels(capsys) -> None:
+    art = str(SEED / "article.txt")
+    code, _, _ = run([art, "--against", OFFICIAL, "--fail-on", "none", "--format", "json"], capsys)
+    assert code == 0
+    code, _, _ = run([art, "--against", OFFICIAL, "--fail-on", "strict", "--format", "json"], capsys)
+    assert code == 1
+
+
+def test_stdin_article(monkeypatch, capsys) -> None:
+    import io
+    import sys
+
+    text = "“The two presidents agreed to maintain transparent and consistent communication going forward,” it said."
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+    code, out, _ = run(["-", "--against", OFFICIAL, "--format", "json"], capsys)
+    assert code == 0
+    assert '"verdict": "verbatim"' in out
+
+
+def test_every_blns_line_has_a_defined_outcome(tmp_path: Path, capsys) -> None:
+    """Every line of the Big List of Naughty Strings, as article and as source: exit 0, 1
+    or 2 with one line, never a traceback or an internal error."""
+    lines = need(ADVERSARIAL / "blns" / "blns.txt").read_text("utf-8").splitlines()
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    assert len(lines) > 400
+    art = tmp_path / "a.txt"
+    src = tmp_path / "s.txt"
+    for line in lines:
+        for role in ("article", "source"):
+            art.write_text(line if role == "article" else "The two presidents agreed to talk.", "utf-8")
+            src.write_text(line if role == "source" else "The two presidents agreed to talk.", "utf-8")
+            code, _, err = run([str(art), "--against", str(src), "--format", "json"], capsys)
+            assert code in (0, 1, 2), line
+            assert "internal error" not in err and "Traceback" not in err, (line, err)
+            if code == 2:
+                assert err.startswith("Error: ") and err.count("\n") == 1, (line, err)

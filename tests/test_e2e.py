@@ -1,0 +1,130 @@
+"""End to end on the seed pair with the real packaged model: the verdicts of
+corpora/seed/expected.md, the JSON contract, determinism, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SEED
+from verify.cli import main
+
+pytestmark = pytest.mark.model
+
+ARTICLE = str(SEED / "article.txt")
+OFFICIAL = str(SEED / "official.txt")
+
+# expected.md: the first words of each unit and the verdicts a careful fact-checker accepts
+EXPECTED_QUOTES = [
+    ("Two leaders discussed", {"altered"}),
+    ("President Biden made clear", {"altered"}),
+    ("The two presidents agreed", {"verbatim"}),
+    ("his [Biden’s] intention", {"altered", "not_found"}),
+    ("Putin’s puppet", {"not_found"}),
+    ("I find that we can both", {"not_found"}),
+    ("have asked the agencies", {"not_found"}),
+]
+EXPECTED_CLAIMS = [
+    ("US President Joe Biden on January 26", {"supported", "partial"}),
+    ("Biden confronted his Russian counterpart", {"partial"}),
+    ("Furthermore, the US president held talks", {"supported"}),
+    ("Meanwhile, among other issues", {"supported"}),
+    ("The call occurred Tuesday midday.", {"unsupported"}),
+    ("Biden's white house press secretary", {"unsupported", "partial"}),
+    ("The call was a diplomatic step", {"unsupported"}),
+    ("In his Presidential debate", {"unsupported"}),
+    ("Speaking to the US reporters", {"unsupported"}),
+]
+
+
+def test_seed_quotes_match_expected(seed_report) -> None:
+    quotes = [u for u in seed_report.units if u.kind == "quote"]
+    assert [u.id for u in quotes] == [f"Q{i}" for i in range(1, 8)]
+    for unit, (begin, allowed) in zip(quotes, EXPECTED_QUOTES, strict=True):
+        assert unit.text.startswith(begin)
+        assert unit.verdict in allowed, (unit.id, unit.verdict, unit.reason)
+    q1, q2, q3 = quotes[:3]
+    assert [(e.source, e.article) for e in q1.edits if e.meaningful] == [("They", "Two leaders")]
+    assert q1.evidence[0].section == "With Russia"
+    assert [(e.source, e.article) for e in q2.edits if e.meaningful] == [("USA", "us"), ("its", "our")]
+    assert q3.evidence[0].section == "With Russia"
+    assert q3.evidence[0].text.startswith("The two presidents agreed to maintain")
+
+
+def test_seed_claims_match_expected(seed_report) -> None:
+    claims = [u for u in seed_report.units if u.kind == "claim"]
+    assert len(claims) == len(EXPECTED_CLAIMS)  # heading, dateline and "He added," are not claims
+    for unit, (begin, allowed) in zip(claims, EXPECTED_CLAIMS, strict=True):
+        assert unit.text.startswith(begin), unit.text
+        assert unit.verdict in allowed, (unit.text[:40], unit.verdict, unit.reason)
+    c2 = claims[1]
+    assert any("Navalny protests" in s.text for s in c2.unsupported_spans)
+    c3 = claims[2]
+    texts = " ".join(e.text for e in c3.evidence)
+    assert "arms control" in texts and "Ukraine" in texts  # draws on two source sentences
+
+
+def test_seed_other_readouts_are_omitted_not_findings(seed_report) -> None:
+    sections = {o.section for o in seed_report.omitted}
+    assert {"With Japan", "With India", "With NATO"} <= sections
+    for unit in seed_report.units:
+        if unit.verdict in ("verbatim", "altered", "supported", "copied"):
+            assert all(e.section == "With Russia" for e in unit.evidence), unit.id
+
+
+def test_json_contract_offsets_and_text(seed_report) -> None:
+    data = seed_report.to_dict()
+    assert data["schema"] == "verify-report/1"
+    article = (SEED / "article.txt").read_text("utf-8")
+    source = (SEED / "official.txt").read_text("utf-8")
+    for unit in data["units"]:
+        assert article[unit["start"]:unit["end"]] == unit["text"]
+        assert unit["line"] == article.count("\n", 0, unit["start"]) + 1
+        for ev in unit["evidence"]:
+            assert source[ev["start"]:ev["end"]] == ev["text"]
+        for span in unit.get("unsupported_spans", []):
+            assert article[span["start"]:span["end"]] == span["text"]
+    assert data["sources"][0]["sections"][0] == "With Russia"
+    assert data["summary"]["units"] == len(data["units"])
+    assert data["summary"]["exit_code"] == 1
+
+
+def test_cli_json_is_byte_identical_across_runs(tmp_path, capsys) -> None:
+    outputs = []
+    for i in range(2):
+        path = tmp_path / f"r{i}.json"
+        with pytest.raises(SystemExit) as info:
+            main([ARTICLE, "--against", OFFICIAL, "--format", "json", "--output", str(path)])
+        assert info.value.code == 1
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert "Wrote JSON report to" in capsys.readouterr().err
+    data = json.loads(outputs[0])
+    assert {u["id"]: u["verdict"] for u in data["units"]}["Q3"] == "verbatim"
+
+
+def test_cli_text_output_and_exit_codes(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([ARTICLE, "--against", OFFICIAL, "--no-color"])
+    assert info.value.code == 1
+    out = capsys.readouterr().out
+    assert "Q2  altered" in out
+    assert "source USA → article us (pronoun)" in out
+    assert "source its → article our (pronoun)" in out
+    with pytest.raises(SystemExit) as info:
+        main([ARTICLE, "--against", OFFICIAL, "--fail-on", "contradicted", "--format", "json"])
+    assert info.value.code == 0
+    with pytest.raises(SystemExit) as info:
+        main([ARTICLE, "--against", OFFICIAL, "--exit-zero", "--format", "json"])
+    assert info.value.code == 0
+
+
+def test_console_script_runs_in_a_fresh_process() -> None:
+    proc = subprocess.run([sys.executable, "-m", "verify", ARTICLE, "--against", OFFICIAL, "--format", "json"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["verdicts"]["verbatim"] == 1
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,169 @@
+"""Judging with a fake embedder: edits, editorial marks, Unicode tricks, claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEED, FakeEmbedder
+from verify import Settings, verify_texts
+from verify.judge import classify_edit, find_conflicts, is_attribution
+from verify.normalize import normalize
+from verify.read import read_document
+from verify.tokens import tokenize
+
+SOURCE = (
+    "President Biden made clear that the United States will act firmly in defense of its national "
+    "interests in response to actions by Russia that harm USA or its allies. The two presidents agreed "
+    "to maintain transparent and consistent communication going forward."
+)
+
+
+def _quote_unit(article: str, source: str = SOURCE):
+    report = verify_texts(article, [source], Settings(), embedder=FakeEmbedder())
+    quotes = [u for u in report.units if u.kind == "quote"]
+    assert len(quotes) == 1
+    return quotes[0]
+
+
+def _toks(text: str):
+    return tokenize(normalize(text).text)
+
+
+def test_seed_q2_has_exactly_the_two_meaningful_edits() -> None:
+    article = read_document(SEED / "article.txt", "A").text
+    source = read_document(SEED / "official.txt", "S1").text
+    report = verify_texts(article, [source], Settings(), embedder=FakeEmbedder())
+    q2 = next(u for u in report.units if u.kind == "quote" and u.text.startswith("President Biden made clear"))
+    assert q2.verdict == "altered"
+    assert [(e.source, e.article, e.kind) for e in q2.edits if e.meaningful] == [
+        ("USA", "us", "pronoun"), ("its", "our", "pronoun")]
+    assert q2.evidence[0].section == "With Russia"
+    q1 = next(u for u in report.units if u.kind == "quote" and u.text.startswith("Two leaders"))
+    assert [(e.source, e.article) for e in q1.edits] == [("They", "Two leaders")]
+    q3 = next(u for u in report.units if u.kind == "quote" and u.text.startswith("The two presidents"))
+    assert q3.verdict == "verbatim" and q3.edits == ()
+
+
+def test_verbatim_fragment_with_speaker() -> None:
+    unit = _quote_unit("“The two presidents agreed to maintain transparent and consistent communication,” it said.")
+    assert unit.verdict == "verbatim"
+    assert unit.evidence[0].text == "The two presidents agreed to maintain transparent and consistent communication"
+
+
+def test_brackets_stand_for_the_words_they_replace() -> None:
+    unit = _quote_unit("He said “[Biden] made clear that the United States will act firmly.”")
+    assert unit.verdict == "verbatim", unit.edits
+
+
+def test_ellipsis_is_an_omission_not_an_edit() -> None:
+    unit = _quote_unit("“President Biden made clear that the United States will act firmly … that harm USA or its allies.”")
+    assert unit.verdict == "verbatim", unit.edits
+
+
+def test_quote_spanning_two_source_sentences() -> None:
+    unit = _quote_unit("“harm USA or its allies. The two presidents agreed to maintain transparent”")
+    assert unit.verdict == "verbatim"
+
+
+def test_case_difference_is_cosmetic() -> None:
+    unit = _quote_unit("“the two Presidents agreed to maintain transparent and consistent communication”")
+    assert unit.verdict == "verbatim"
+    assert {e.kind for e in unit.edits} == {"case"}
+    assert not any(e.meaningful for e in unit.edits)
+
+
+def test_negation_inserted_is_meaningful() -> None:
+    unit = _quote_unit("“The two presidents agreed not to maintain transparent and consistent communication”")
+    assert unit.verdict == "altered"
+    assert [(e.op, e.article, e.kind) for e in unit.edits] == [("insert", "not", "negation")]
+
+
+def test_homoglyph_inside_a_quote_is_reported() -> None:
+    unit = _quote_unit("“The two presidents \u0430greed to maintain transparent and consistent communication”")
+    assert unit.verdict == "altered"
+    (edit,) = unit.edits
+    assert edit.kind == "homoglyph" and edit.meaningful
+    assert "U+0430" in (edit.detail or "")
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u00ad", "\u202e"])
+def test_invisible_character_inside_a_quote_is_reported(char: str) -> None:
+    unit = _quote_unit(f"“The two presidents agr{char}eed to maintain transparent and consistent communication”")
+    assert unit.verdict == "altered"
+    (edit,) = unit.edits
+    assert edit.kind == "invisible"
+    assert f"U+{ord(char):04X}" in (edit.detail or "")
+
+
+def test_fabricated_quote_is_not_found() -> None:
+    unit = _quote_unit("“We will never negotiate with anyone about anything at all,” Biden said.")
+    assert unit.verdict == "not_found"
+    assert unit.speaker == "Biden"
+
+
+@pytest.mark.parametrize(
+    ("article", "source", "kind"),
+    [
+        (["Solar", "Winds"], ["SolarWinds"], "spelling"),
+        (["defence"], ["defense"], "spelling"),
+        (["five"], ["ten"], "number"),
+        (["won't"], ["will"], "negation"),
+        (["Merkel"], ["Macron"], "name"),
+        (["us"], ["USA"], "pronoun"),
+        (["firmly"], ["quickly"], "word"),
+        (["Biden"], ["biden"], "case"),
+    ],
+)
+def test_classify_edit(article: list[str], source: list[str], kind: str) -> None:
+    assert classify_edit(article, source)[0] == kind
+
+
+def test_conflicts_numbers_dates_negation() -> None:
+    assert [c.kind for c in find_conflicts(_toks("They agreed to extend New START for ten years"),
+                                           _toks("They agreed to extend New START for five years"))] == ["number"]
+    assert [(c.article, c.source) for c in find_conflicts(_toks("complete the extension by February 15"),
+                                                          _toks("complete the extension by February 5"))] == [
+        ("February 15", "February 5")]
+    assert [c.kind for c in find_conflicts(_toks("The United States will not act firmly"),
+                                           _toks("The United States will act firmly"))] == ["negation"]
+    assert find_conflicts(_toks("They agreed to extend New START for five years"),
+                          _toks("They agreed to extend New START for five years")) == []
+
+
+def test_attribution_is_not_a_claim() -> None:
+    for text in ("the White House statement read", "he added", "according to a senior official", "said Biden"):
+        assert is_attribution(text), text
+    assert not is_attribution("Biden confronted his Russian counterpart")
+
+
+def test_claim_verdicts_with_fake_embedder() -> None:
+    source = "They discussed extending New START for five years. President Biden reaffirmed support for Ukraine."
+    report = verify_texts(
+        "They discussed extending New START for ten years. The call occurred on a sunny Tuesday midday in spring. "
+        "They discussed extending New START for five years.",
+        [source], Settings(), embedder=FakeEmbedder(),
+    )
+    verdicts = [u.verdict for u in report.units]
+    assert verdicts == ["contradicted", "unsupported", "copied"]
+    contradicted = report.units[0]
+    assert [(e.article, e.source) for e in contradicted.edits] == [("ten", "five")]
+
+
+def test_partial_claim_reports_the_unsupported_span() -> None:
+    source = "President Biden reaffirmed the United States' firm support for Ukraine's sovereignty."
+    report = verify_texts(
+        "President Biden reaffirmed firm support for Ukraine's sovereignty, while the weather in Moscow was snowy and cold.",
+        [source], Settings(), embedder=FakeEmbedder(),
+    )
+    (unit,) = report.units
+    assert unit.verdict == "partial"
+    assert [s.text for s in unit.unsupported_spans] == ["while the weather in Moscow was snowy and cold"]
+    assert report.article.text[unit.unsupported_spans[0].start:unit.unsupported_spans[0].end] == unit.unsupported_spans[0].text
+
+
+def test_model_not_loaded_when_words_settle_everything() -> None:
+    emb = FakeEmbedder()
+    report = verify_texts("“The two presidents agreed to maintain transparent and consistent communication,” it said.",
+                          [SOURCE], Settings(), embedder=emb)
+    assert [u.verdict for u in report.units] == ["verbatim"]
+    assert emb.calls == 0

@@ -1,0 +1,159 @@
+"""Reading files: formats, encodings, refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ADVERSARIAL, SEED, need
+from verify.errors import InputError
+from verify.read import decode, document_from_bytes, read_document
+
+ENC = ADVERSARIAL / "encoding" / "charset_normalizer_data"
+
+# the encodings upstream's own tests assert for these files (SOURCE.txt)
+EXPECTED = {
+    "sample-arabic-1.txt": "cp1256", "sample-french-1.txt": "cp1252", "sample-chinese.txt": "big5",
+    "sample-greek.txt": "cp1253", "sample-greek-2.txt": "cp1253", "sample-hebrew-2.txt": "cp1255",
+    "sample-hebrew-3.txt": "cp1255", "sample-korean.txt": "cp949", "sample-turkish.txt": "cp1254",
+    "sample-russian.txt": "mac_cyrillic", "sample-english.bom.txt": "utf-8-sig",
+    "sample-arabic.txt": "utf-8", "sample-russian-2.txt": "utf-8", "sample-russian-3.txt": "utf-8",
+    "sample-french.txt": "utf-8", "sample-bulgarian.txt": "utf-8", "sample-spanish.txt": "utf-8",
+    "sample-polish.txt": "utf-8",
+}
+
+
+def test_seed_reads_as_utf8() -> None:
+    doc = read_document(SEED / "article.txt", "A")
+    assert doc.encoding == "utf-8"
+    assert doc.text.startswith(" date 2021-01-27")
+    assert len(doc.sha256) == 64
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_charset_samples_decode_to_the_right_text(name: str) -> None:
+    path = need(ENC / name)
+    doc = read_document(path, "A")
+    expected = EXPECTED[name]
+    # same text as decoding with the encoding upstream asserts
+    assert doc.text == path.read_bytes().decode("utf-8-sig" if expected == "utf-8-sig" else expected)
+    assert "\ufffd" not in doc.text
+
+
+def test_cp1252_smart_quotes_decode_as_cp1252() -> None:
+    data = "The café was “nice” today, naïve.".encode("cp1252")
+    decoded = decode(data, "x")
+    assert decoded.text == "The café was “nice” today, naïve."
+    assert decoded.encoding == "cp1252"
+
+
+def test_cafe_latin1_never_becomes_cjk() -> None:
+    decoded = decode(b"caf\xe9", "x")
+    assert decoded.text == "café"
+
+
+def test_utf16_with_bom() -> None:
+    data = "\ufeffPresident Biden spoke with President Putin.".encode("utf-16-le")
+    data = b"\xff\xfe" + data[2:]
+    doc = document_from_bytes(data, "x.txt", "A")
+    assert doc.text == "President Biden spoke with President Putin."
+    assert doc.encoding == "utf-16"
+
+
+def test_forced_encoding() -> None:
+    assert decode("naïve".encode("latin-1"), "x", "latin-1").text == "naïve"
+    with pytest.raises(InputError, match="unknown encoding"):
+        decode(b"abc", "x", "no-such-codec")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty file"),
+        (b"   \n\t\r\n ", "no text"),
+        (b"\x00\x00\x00\x00", "binary"),
+        (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04", "binary"),
+        (b"He said \"yes\".\x00\x00 and more", "binary"),
+    ],
+)
+def test_refused_inputs_name_the_file(data: bytes, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        document_from_bytes(data, "copy.txt", "A")
+    assert str(info.value).startswith("copy.txt: ")
+    assert message in str(info.value)
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_document(tmp_path / "nope.txt", "A")
+    with pytest.raises(InputError, match="is a directory"):
+        read_document(tmp_path, "A")
+
+
+def test_html_main_text_is_extracted(tmp_path: Path) -> None:
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>t</title><script>alert(1)</script></head><body><nav>Home | About | Contact</nav>"
+        "<article><h1>Biden and Putin speak</h1><p>President Biden spoke with President Putin on Tuesday. "
+        "They discussed extending New START for five years.</p><p>The two presidents agreed to maintain "
+        "transparent and consistent communication going forward, officials said.</p></article>"
+        "<footer>Copyright 2021</footer></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(page, "A")
+    assert doc.format == "html"
+    assert "They discussed extending New START for five years." in doc.text
+    assert "alert" not in doc.text
+    assert "Copyright" not in doc.text
+
+
+def _minimal_pdf(text: str) -> bytes:
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_text_is_extracted(tmp_path: Path) -> None:
+    pdf = tmp_path / "readout.pdf"
+    pdf.write_bytes(_minimal_pdf("The two presidents agreed to maintain transparent communication."))
+    doc = read_document(pdf, "S1")
+    assert doc.format == "pdf"
+    assert "The two presidents agreed to maintain transparent communication." in doc.text
+
+
+def test_broken_pdf_is_refused(tmp_path: Path) -> None:
+    pdf = tmp_path / "broken.pdf"
+    pdf.write_bytes(b"%PDF-1.4\nthis is not really a pdf")
+    with pytest.raises(InputError, match=r"broken\.pdf"):
+        read_document(pdf, "S1")
+
+
+def test_ftfy_negative_cases_come_through_unchanged(tmp_path: Path) -> None:
+    cases = json.loads(need(ADVERSARIAL / "encoding" / "ftfy_test_cases" / "negative.json").read_text("utf-8"))
+    assert len(cases) == 31
+    for i, case in enumerate(cases):
+        text = case["original"]
+        if not text.strip():
+            continue
+        path = tmp_path / f"case{i}.txt"
+        path.write_bytes(text.encode("utf-8"))
+        assert read_document(path, "A").text == text

@@ -1,0 +1,186 @@
+"""Run the pipeline: read → normalise → segment → quotes → align → judge → Report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from verify import __version__
+from verify.align import cosine_matrix
+from verify.config import Settings
+from verify.embed import Embedder, load_embedder
+from verify.errors import ConfigError
+from verify.judge import (
+    ClaimInput,
+    ClaimSims,
+    SourceIndex,
+    judge_claim,
+    judge_quote_lexical,
+    judge_quote_semantic,
+    prepare_claim,
+    prepare_quote,
+)
+from verify.model import Document, Omitted, Report, Unit, Warning_
+from verify.normalize import describe_char, invisible_chars
+from verify.quotes import extract_quotes
+from verify.read import document_from_text, read_document
+from verify.segment import segment
+
+
+def verify_files(
+    article: str | os.PathLike[str],
+    sources: Sequence[str | os.PathLike[str]],
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+) -> Report:
+    """Check the article file against the source files ("-" reads standard input)."""
+    settings = settings or Settings()
+    if not sources:
+        raise ConfigError("no source given: pass --against FILE")
+    art = read_document(article, "A", settings.encoding)
+    docs = [read_document(p, f"S{i + 1}", settings.encoding) for i, p in enumerate(sources)]
+    return verify_documents(art, docs, settings, embedder)
+
+
+def verify_texts(
+    article: str,
+    sources: Sequence[str],
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+) -> Report:
+    """Check article text against source texts already in memory."""
+    art = document_from_text(article, "<article>", "A")
+    docs = [document_from_text(t, f"<source {i + 1}>", f"S{i + 1}") for i, t in enumerate(sources)]
+    return verify_documents(art, docs, settings, embedder)
+
+
+def verify_documents(
+    article: Document,
+    sources: Sequence[Document],
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+) -> Report:
+    """Check one decoded article against decoded sources."""
+    settings = settings or Settings()
+    th = settings.thresholds
+    art_sents = segment(article)
+    src_sents = tuple(s for d in sources for s in segment(d, is_source=True))
+    quotes, warnings = extract_quotes(article, art_sents)
+    warns = list(warnings) + _invisible_warnings(article)
+    index = SourceIndex.build(sources, src_sents, th.min_clause_words)
+
+    # quotations: lexical first; the model only for what words cannot settle
+    top_quotes = [q for q in quotes if q.depth == 0]
+    q_inputs = [prepare_quote(article, q) for q in top_quotes]
+    q_units: dict[int, Unit] = {}
+    q_lex = {}
+    for i, qi in enumerate(q_inputs):
+        unit, match = judge_quote_lexical(f"Q{i + 1}", qi, index, th)
+        if unit is not None:
+            q_units[i] = unit
+        else:
+            q_lex[i] = match
+    claims: list[ClaimInput] = []
+    for s in art_sents:
+        if s.role != "body":
+            continue
+        in_sentence = [q for q in top_quotes if q.start < s.end and q.end > s.start]
+        ci = prepare_claim(article, s, in_sentence, th)
+        if ci is not None:
+            claims.append(ci)
+
+    pending_quotes = sorted(q_lex)
+    need_model = bool(pending_quotes or claims) and bool(index.sentences)
+    claim_units: list[Unit] = []
+    src_emb = np.zeros((0, 0), dtype=np.float32)
+    unit_vectors: list[np.ndarray] = []
+    if need_model:
+        emb = embedder or load_embedder(settings.model)
+        texts = [n.text for n in index.norms] + [c.text for c in index.clauses]
+        q_texts = [q_inputs[i].norm.text for i in pending_quotes]
+        c_texts = [ci.compared.replace(" \u2026 ", " ") for ci in claims]
+        cl_texts = [c.text for ci in claims for c in ci.clauses]
+        vectors = emb.encode(texts + q_texts + c_texts + cl_texts)
+        n_s, n_c = len(index.norms), len(index.clauses)
+        src_emb = vectors[:n_s]
+        src_clause_emb = vectors[n_s:n_s + n_c]
+        pos = n_s + n_c
+        q_emb = vectors[pos:pos + len(q_texts)]
+        pos += len(q_texts)
+        c_emb = vectors[pos:pos + len(c_texts)]
+        pos += len(c_texts)
+        cl_emb = vectors[pos:]
+        owner = np.asarray(index.clause_sentence, dtype=np.int64)
+
+        def sentence_sims(m: np.ndarray) -> np.ndarray:
+            """Best of (vs sentence, vs any clause of that sentence), per sentence."""
+            direct = cosine_matrix(m, src_emb)
+            if n_c:
+                by_clause = cosine_matrix(m, src_clause_emb)
+                best = np.full_like(direct, -1.0)
+                np.maximum.at(best.T, owner, by_clause.T)
+                direct = np.maximum(direct, best)
+            return direct
+
+        q_sims = sentence_sims(q_emb) if len(q_texts) else np.zeros((0, n_s))
+        for row, i in enumerate(pending_quotes):
+            q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, q_sims[row], q_lex[i], th)
+            unit_vectors.append(q_sims[row])
+        c_sims = sentence_sims(c_emb) if len(c_texts) else np.zeros((0, n_s))
+        cl_sims = sentence_sims(cl_emb) if len(cl_texts) else np.zeros((0, n_s))
+        pos = 0
+        for k, ci in enumerate(claims):
+            n = len(ci.clauses)
+            sims = ClaimSims(c_sims[k], cl_sims[pos:pos + n])
+            pos += n
+            claim_units.append(judge_claim(f"C{k + 1}", ci, index, sims, th))
+            unit_vectors.append(c_sims[k])
+    else:
+        for i in pending_quotes:
+            q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, np.zeros(0), q_lex[i], th)
+        for k, ci in enumerate(claims):
+            claim_units.append(judge_claim(f"C{k + 1}", ci, index, ClaimSims(np.zeros(0), np.zeros((len(ci.clauses), 0))), th))
+
+    units = sorted([q_units[i] for i in sorted(q_units)] + claim_units, key=lambda u: (u.start, u.kind != "claim"))
+    omitted = _omitted(index, units, unit_vectors, th.omitted_max_similarity)
+    return Report(
+        article=article,
+        sources=tuple(sources),
+        article_sentences=art_sents,
+        source_sentences=src_sents,
+        quotes=quotes,
+        units=tuple(units),
+        omitted=omitted,
+        warnings=tuple(warns),
+        fail_on=settings.fail_on,
+        model=settings.model or "all-MiniLM-L6-v2 (packaged)",
+        version=__version__,
+    )
+
+
+def _invisible_warnings(doc: Document) -> list[Warning_]:
+    out = []
+    for pos, ch in invisible_chars(doc.text):
+        if ch == "\ufeff" and pos == 0:
+            continue
+        out.append(Warning_(doc.id, "invisible_character", f"invisible character {describe_char(ch)}",
+                            pos, pos + 1, doc.line(pos)))
+    return out
+
+
+def _omitted(index: SourceIndex, units: Sequence[Unit], unit_vectors: list[np.ndarray], max_sim: float) -> tuple[Omitted, ...]:
+    used = {(e.source, e.start) for u in units for e in u.evidence}
+    used_spans = [(e.source, e.start, e.end) for u in units for e in u.evidence]
+    best = np.max(np.stack(unit_vectors), axis=0) if unit_vectors else None
+    out = []
+    for i, s in enumerate(index.sentences):
+        if s.role != "body":
+            continue
+        if (s.doc, s.start) in used or any(d == s.doc and a < s.end and b > s.start for d, a, b in used_spans):
+            continue
+        if best is not None and best.size and float(best[i]) >= max_sim:
+            continue
+        out.append(Omitted(s.doc, s.section, s.text, s.start, s.end, s.line))
+    return tuple(out)

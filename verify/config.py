@@ -1,0 +1,102 @@
+"""Settings: every threshold the judge uses, named and documented in one place.
+
+The values are calibrated on the development data in ``shared/corpora/dev`` by
+``benchmarks/calibrate.py``; ``benchmarks/RESULTS.md`` records the figures each
+value was chosen from. Change them there, not in the code that uses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from verify.errors import ConfigError
+
+QUOTE_VERDICTS = ("verbatim", "altered", "paraphrased", "not_found")
+CLAIM_VERDICTS = ("copied", "supported", "partial", "contradicted", "unsupported")
+VERDICTS = QUOTE_VERDICTS + CLAIM_VERDICTS
+
+DEFAULT_FAIL_ON = ("altered", "paraphrased", "not_found", "contradicted")
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2 (packaged)"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Named thresholds; see each field's comment and docs/thresholds.md."""
+
+    # Token-level similarity (Indel, 0..1) between a quotation and its best source
+    # window at or above which the quotation counts as "the source's words" (verbatim
+    # or altered). Below it the quotation is paraphrased or not found.
+    # Calibrated on Clough-Stevenson: {cut, light} vs {heavy, non}.
+    quote_match_min: float = 0.5
+    # Cosine similarity (embeddings) at or above which a quotation that is not the
+    # source's words still says what a source sentence says: "paraphrased".
+    # Calibrated on MRPC + STS-B paraphrase pairs (see benchmarks/RESULTS.md).
+    quote_paraphrase_min: float = 0.75
+    # Token-level similarity at or above which a claim (no quotation marks) repeats
+    # a source sentence nearly word for word: "copied". Calibrated on Clough-Stevenson "cut".
+    claim_copied_min: float = 0.85
+    # Cosine similarity at or above which a claim or a part of one (a clause) is
+    # supported by a source passage. Calibrated on STS-B and MRPC (balanced accuracy).
+    support_min: float = 0.6
+    # Share of a clause's content words (lower-cased, light stemming) found in one
+    # source passage at or above which the clause is supported lexically.
+    lexical_support_min: float = 0.75
+    # Cosine similarity a source passage needs before a conflict in numbers, dates,
+    # names or negation with it makes a claim "contradicted" (the passage must be
+    # about the same thing). Calibrated on SICK / MNLI / VitaminC contradictions.
+    contradiction_context_min: float = 0.55
+    # Clauses with fewer content words than this are merged into a neighbour
+    # before they are judged on their own (too short to embed reliably).
+    min_clause_words: int = 3
+    # A claim sentence with fewer content words than this outside its quotations
+    # and attribution ("he added,") is not judged as a claim.
+    min_claim_words: int = 2
+    # How many lexical candidates per unit are aligned token by token.
+    candidates: int = 8
+    # A source passage is "omitted" when no unit's evidence used it and its best
+    # cosine to any article unit is below this.
+    omitted_max_similarity: float = 0.6
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run depends on besides the texts."""
+
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    model: str | None = None  # None: the packaged all-MiniLM-L6-v2
+    fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
+    encoding: str | None = None  # force an input encoding instead of detecting it
+
+    def with_fail_on(self, value: str) -> Settings:
+        return replace(self, fail_on=parse_fail_on(value))
+
+
+FAIL_ON_LEVELS: dict[str, tuple[str, ...]] = {
+    "strict": ("altered", "paraphrased", "not_found", "partial", "contradicted", "unsupported"),
+    "default": DEFAULT_FAIL_ON,
+    "lenient": ("not_found", "contradicted"),
+    "none": (),
+}
+
+
+def parse_fail_on(value: str) -> tuple[str, ...]:
+    """Parse ``--fail-on``: a level name or a comma-separated list of verdicts."""
+    text = value.strip()
+    if text in FAIL_ON_LEVELS:
+        return FAIL_ON_LEVELS[text]
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not names:
+        raise ConfigError(f"--fail-on is empty; use verdict names or one of {', '.join(FAIL_ON_LEVELS)}")
+    for name in names:
+        if name not in VERDICTS:
+            raise ConfigError(
+                f"unknown --fail-on value {name!r}; expected verdicts ({', '.join(VERDICTS)}) "
+                f"or a level ({', '.join(FAIL_ON_LEVELS)})"
+            )
+    return tuple(sorted(set(names), key=VERDICTS.index))
+
+
+def thresholds_dict(thresholds: Thresholds) -> dict[str, Any]:
+    return {f.name: getattr(thresholds, f.name) for f in fields(thresholds)}

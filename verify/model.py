@@ -1,0 +1,313 @@
+"""The report model: frozen dataclasses with offsets, lines and one ``to_dict()``.
+
+Offsets are ``str`` indices into a document's decoded original text, ``end``
+exclusive. Lines are 1-based and counted by the rule in ``line_starts``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA = "verify-report/1"
+
+# One documented rule for line numbers: every line break Python's str.splitlines()
+# knows ends a line, and "\r\n" counts once.
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def line_starts(text: str) -> tuple[int, ...]:
+    """Offsets at which each line of ``text`` starts (the first is 0)."""
+    starts = [0]
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in LINE_BREAKS:
+            if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
+                i += 1
+            starts.append(i + 1)
+        i += 1
+    return tuple(starts)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input text as decoded, with where it came from."""
+
+    id: str  # "A" for the article, "S1", "S2", ... for sources
+    path: str
+    text: str
+    sha256: str
+    encoding: str
+    format: str = "text"  # text | markdown | html | pdf
+    notes: tuple[str, ...] = ()
+    line_index: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        starts = self.line_index or line_starts(self.text)
+        row = bisect.bisect_right(starts, offset) - 1
+        return row + 1, offset - starts[row] + 1
+
+    def line(self, offset: int) -> int:
+        return self.position(offset)[0]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or heading, dateline) of a document."""
+
+    doc: str
+    index: int
+    start: int
+    end: int
+    line: int
+    text: str
+    role: str = "body"  # body | heading | dateline | byline
+    section: str | None = None
+    paragraph: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "role": self.role,
+            "section": self.section,
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words inside quotation marks in the article."""
+
+    start: int  # first character inside the opening mark
+    end: int  # the closing mark's offset (exclusive end of the words)
+    line: int
+    text: str
+    speaker: str | None
+    sentence: int  # index of the sentence it starts in
+    open_mark: str
+    close_mark: str | None  # None: never closed
+    depth: int = 0  # 0: top level; 1: inside another quotation
+
+    @property
+    def unclosed(self) -> bool:
+        return self.close_mark is None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: str
+    section: str | None
+    text: str
+    start: int
+    end: int
+    line: int
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "section": self.section,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "similarity": round(self.similarity, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One word-level difference between a quotation and its source."""
+
+    op: str  # replace | insert | delete  (insert: words only the article has)
+    article: str
+    source: str
+    meaningful: bool
+    kind: str
+    detail: str | None = None  # e.g. "U+0430 CYRILLIC SMALL LETTER A"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "op": self.op,
+            "article": self.article,
+            "source": self.source,
+            "meaningful": self.meaningful,
+            "kind": self.kind,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotation or a claim with its verdict and the evidence for it."""
+
+    id: str
+    kind: str  # quote | claim
+    text: str
+    start: int
+    end: int
+    line: int
+    verdict: str
+    score: float
+    reason: str
+    speaker: str | None = None
+    compared: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    edits: tuple[Edit, ...] = ()
+    unsupported_spans: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+        }
+        if self.kind == "quote":
+            out["speaker"] = self.speaker
+        out["verdict"] = self.verdict
+        out["score"] = round(self.score, 4)
+        out["reason"] = self.reason
+        if self.compared is not None:
+            out["compared"] = self.compared
+        out["evidence"] = [e.to_dict() for e in self.evidence]
+        if self.kind == "quote":
+            out["edits"] = [e.to_dict() for e in self.edits]
+        else:
+            out["unsupported_spans"] = [s.to_dict() for s in self.unsupported_spans]
+        return out
+
+
+@dataclass(frozen=True)
+class Omitted:
+    source: str
+    section: str | None
+    text: str
+    start: int
+    end: int
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "section": self.section,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """Something the reader should know that is not a verdict (an unclosed quote, an
+    invisible character, a decoding choice)."""
+
+    doc: str
+    kind: str
+    message: str
+    start: int | None = None
+    end: int | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.doc,
+            "kind": self.kind,
+            "message": self.message,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one run found; reporters render it, never recompute it."""
+
+    article: Document
+    sources: tuple[Document, ...]
+    article_sentences: tuple[Sentence, ...]
+    source_sentences: tuple[Sentence, ...]
+    quotes: tuple[Quote, ...]
+    units: tuple[Unit, ...]
+    omitted: tuple[Omitted, ...]
+    warnings: tuple[Warning_, ...]
+    fail_on: tuple[str, ...]
+    model: str
+    version: str
+
+    def verdict_counts(self) -> dict[str, int]:
+        from verify.config import VERDICTS
+
+        counts = {v: 0 for v in VERDICTS}
+        for unit in self.units:
+            counts[unit.verdict] += 1
+        return counts
+
+    def failing(self) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units if u.verdict in self.fail_on)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failing() else 0
+
+    def sections(self, doc_id: str) -> list[str]:
+        seen: list[str] = []
+        for s in self.source_sentences:
+            if s.doc == doc_id and s.section and s.section not in seen:
+                seen.append(s.section)
+        return seen
+
+    def to_dict(self) -> dict[str, Any]:
+        def doc_dict(d: Document) -> dict[str, Any]:
+            return {
+                "id": d.id,
+                "path": d.path,
+                "sha256": d.sha256,
+                "encoding": d.encoding,
+                "format": d.format,
+                "notes": list(d.notes),
+            }
+
+        return {
+            "schema": SCHEMA,
+            "tool": {"name": "verify", "version": self.version, "model": self.model},
+            "article": {
+                **doc_dict(self.article),
+                "sentences": [s.to_dict() for s in self.article_sentences],
+            },
+            "sources": [
+                {**doc_dict(d), "sections": self.sections(d.id)} for d in self.sources
+            ],
+            "units": [u.to_dict() for u in self.units],
+            "omitted": [o.to_dict() for o in self.omitted],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "summary": {
+                "units": len(self.units),
+                "verdicts": self.verdict_counts(),
+                "fail_on": list(self.fail_on),
+                "exit_code": self.exit_code,
+            },
+        }

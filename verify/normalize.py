@@ -1,0 +1,122 @@
+"""The comparison form of a text, with a map from every normalised character back
+to the original characters it came from.
+
+Rules (applied per grapheme cluster, a base character and its combining marks):
+Unicode NFKC; curly and other quotation marks to ``'`` and ``"``; dashes and
+minus signs to ``-``; every run of white space to one space. Invisible format
+characters (category Cf: zero-width space, bidi controls, soft hyphen) are KEPT,
+so that a quotation containing one never compares equal to one without it; they
+and mixed-script words are reported by ``flags()``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u00b4"
+DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb"
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+
+_TRANSLATE = {ord(c): "'" for c in SINGLE_QUOTES}
+_TRANSLATE.update({ord(c): '"' for c in DOUBLE_QUOTES})
+_TRANSLATE.update({ord(c): "-" for c in DASHES})
+
+#: Every format character (Unicode category Cf), as a regex character class body.
+CF_CHARS = "".join(
+    chr(cp)
+    for block in (range(0x20000), range(0xE0000, 0xE1000))
+    for cp in block
+    if unicodedata.category(chr(cp)) == "Cf"
+)
+CF_CLASS = "".join(f"\\U{ord(c):08x}" for c in CF_CHARS)
+_CF_RE = re.compile(f"[{CF_CLASS}]")
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text; ``starts[i]:ends[i]`` is the original span of character i."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    offset: int = 0  # where the normalised piece began in its document
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (document) span of the normalised span ``[start, end)``."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return pos + self.offset, pos + self.offset
+        return self.starts[start] + self.offset, self.ends[end - 1] + self.offset
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def normalize(text: str, offset: int = 0) -> Normalized:
+    """Normalise ``text`` (a slice of a document starting at ``offset``)."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    n = len(text)
+    ascii_fast = text.isascii()
+    i = 0
+    pending_space = -1  # original start of a run of white space not yet written
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            if pending_space < 0:
+                pending_space = i
+            i += 1
+            continue
+        if pending_space >= 0:
+            if out:
+                out.append(" ")
+                starts.append(pending_space)
+                ends.append(i)
+            pending_space = -1
+        j = i + 1
+        if ascii_fast:
+            cluster = ch
+        else:
+            while j < n and _is_mark(text[j]):
+                j += 1
+            cluster = unicodedata.normalize("NFKC", text[i:j]).translate(_TRANSLATE)
+            if not cluster:
+                cluster = text[i:j]
+        for c in cluster:
+            if c.isspace():
+                c = " "
+            out.append(c)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    return Normalized("".join(out), tuple(starts), tuple(ends), offset)
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without format (Cf) characters."""
+    return _CF_RE.sub("", text)
+
+
+def has_invisible(text: str) -> bool:
+    return bool(_CF_RE.search(text))
+
+
+def describe_char(ch: str) -> str:
+    """``U+200B ZERO WIDTH SPACE``."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED')}"
+
+
+def invisible_chars(text: str) -> list[tuple[int, str]]:
+    """(offset, character) of every format character in ``text``."""
+    return [(m.start(), m.group()) for m in _CF_RE.finditer(text)]
+
+
+def visible(text: str) -> str:
+    """``text`` with every format character shown as ``⟨U+XXXX⟩``; safe to print."""
+    return _CF_RE.sub(lambda m: f"\u27e8U+{ord(m.group()):04X}\u27e9", text)

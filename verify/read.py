@@ -1,0 +1,256 @@
+"""Read input files (plain text, Markdown, HTML, PDF) or standard input into Documents.
+
+Decoding, in order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8;
+charset-normalizer, accepted only above a confidence floor. Binary input (NUL
+bytes without a UTF-16/32 BOM, or bytes nothing decodes) and empty or
+whitespace-only input are refused with an InputError naming the file. Nothing
+is ever decoded with replacement characters.
+
+Line endings are kept as they are; line numbers follow ``model.line_starts``.
+For HTML and PDF the "original text" is the text extracted from the file (main
+article text by trafilatura; page text by pypdf): offsets refer to that text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from verify.errors import InputError
+from verify.model import Document, line_starts
+
+#: charset-normalizer "chaos" (mess ratio, 0..1) above which a detected decoding is
+#: refused rather than trusted. Its own default accepts up to 0.2; we refuse earlier
+#: because a wrong decoding silently changes the words we verify.
+ENCODING_MAX_CHAOS = 0.1
+
+#: Encodings preferred, in this order, when charset-normalizer rates several
+#: candidates equally (short inputs): the web's default legacy encoding first.
+ENCODING_TIE_PREFERENCE = ("cp1252", "iso8859_15", "latin_1")
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
+PDF_SUFFIXES = {".pdf"}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+def display_name(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+def read_bytes(path: str) -> bytes:
+    """The raw bytes of ``path`` ("-" is standard input)."""
+    name = display_name(path)
+    if path == "-":
+        try:
+            return sys.stdin.buffer.read()
+        except (OSError, AttributeError, ValueError) as exc:
+            raise InputError(f"cannot read standard input: {exc}") from None
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError(f"{name}: is a directory, not a file")
+        with open(p, "rb") as fh:
+            return fh.read()
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
+    """Decode ``data`` by the module's rules; ``encoding`` forces one codec."""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r} (for {name})") from None
+        try:
+            return Decoded(data.decode(encoding), encoding, f"decoded as {encoding} (--encoding)")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{name}: not valid {encoding} (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
+            ) from None
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom):].decode(codec), label, f"byte-order mark: {label}")
+            except UnicodeDecodeError:
+                raise InputError(f"{name}: starts with a {label} byte-order mark but is not valid {label}") from None
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary file (contains NUL bytes), not text")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _detect(data, name)
+
+
+def _detect(data: bytes, name: str) -> Decoded:
+    from charset_normalizer import from_bytes
+
+    results = [
+        r
+        for r in from_bytes(data)
+        if not r.encoding.startswith(("utf_16", "utf_32"))  # never without a BOM
+        and r.chaos <= ENCODING_MAX_CHAOS
+    ]
+    if not results:
+        raise InputError(
+            f"{name}: cannot tell its text encoding with confidence (not UTF-8, no BOM); "
+            "pass --encoding"
+        )
+    best_chaos = min(r.chaos for r in results)
+    tied = [r for r in results if r.chaos == best_chaos]
+    chosen_codec = tied[0].encoding
+    chaos = tied[0].chaos
+    # on short input many single-byte codecs tie; where one of the tied readings is
+    # exactly what a preferred codec reads, take the preferred codec
+    for preferred in ENCODING_TIE_PREFERENCE:
+        try:
+            reading = data.decode(preferred)
+        except UnicodeDecodeError:
+            continue
+        if any(str(r) == reading or r.encoding == preferred for r in tied):
+            chosen_codec = preferred
+            break
+    codec = chosen_codec
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:  # pragma: no cover - charset-normalizer checked it
+        raise InputError(f"{name}: cannot decode as {codec}; pass --encoding") from None
+    return Decoded(
+        text,
+        codec,
+        f"not UTF-8; detected {codec} by charset-normalizer (chaos {chaos:.3f})",
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    """Text with many C0 control characters (besides tab and line breaks) is binary."""
+    if not text:
+        return False
+    sample = text[:65536]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v\x1c\x1d\x1e")
+    return controls > max(8, len(sample) // 100)
+
+
+def sniff_format(path: str, data: bytes) -> str:
+    suffix = Path(path).suffix.lower() if path != "-" else ""
+    if suffix in PDF_SUFFIXES or data.startswith(b"%PDF-"):
+        return "pdf"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "text"
+
+
+def _pdf_text(data: bytes, name: str) -> str:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError:  # pragma: no cover
+        raise InputError(f"{name}: reading PDF needs the pypdf package") from None
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise InputError(f"{name}: cannot read PDF ({exc})") from None
+    return "\n\n".join(p for p in pages if p)
+
+
+def _html_text(text: str, name: str) -> str:
+    import trafilatura
+
+    extracted = trafilatura.extract(
+        text, include_comments=False, include_tables=False, favor_recall=True, deduplicate=False
+    )
+    if not extracted:
+        raise InputError(f"{name}: no article text found in the HTML")
+    # trafilatura separates paragraphs with one newline; a blank line makes each a paragraph
+    return "\n\n".join(line for line in extracted.split("\n") if line.strip())
+
+
+def document_from_bytes(
+    data: bytes, path: str, doc_id: str, encoding: str | None = None, fmt: str | None = None
+) -> Document:
+    """Build a Document from raw bytes (the path is only for names and format)."""
+    name = display_name(path)
+    fmt = fmt or sniff_format(path, data)
+    if not data:
+        raise InputError(f"{name}: empty file")
+    notes: list[str] = []
+    if fmt == "pdf":
+        text = _pdf_text(data, name)
+        enc = "pdf"
+        notes.append("text extracted from PDF by pypdf; offsets refer to the extracted text")
+    else:
+        decoded = decode(data, name, encoding)
+        text, enc = decoded.text, decoded.encoding
+        if decoded.note:
+            notes.append(decoded.note)
+        if _looks_binary(text):
+            raise InputError(f"{name}: binary file (control characters), not text")
+        if fmt == "html":
+            text = _html_text(text, name)
+            notes.append("main text extracted from HTML by trafilatura; offsets refer to the extracted text")
+    if not text.strip():
+        raise InputError(f"{name}: no text (empty or only white space)")
+    return Document(
+        id=doc_id,
+        path=name,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=enc,
+        format=fmt,
+        notes=tuple(notes),
+        line_index=line_starts(text),
+    )
+
+
+def read_document(path: str | os.PathLike[str], doc_id: str, encoding: str | None = None) -> Document:
+    """Read one file ("-" for standard input) into a Document."""
+    p = os.fspath(path)
+    return document_from_bytes(read_bytes(p), p, doc_id, encoding)
+
+
+def document_from_text(text: str, path: str, doc_id: str) -> Document:
+    """A Document from text already in memory (library use)."""
+    if not text.strip():
+        raise InputError(f"{path}: no text (empty or only white space)")
+    return Document(
+        id=doc_id,
+        path=path,
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        encoding="str",
+        format="text",
+        line_index=line_starts(text),
+    )

@@ -1,0 +1,96 @@
+"""Terminal output: findings in article order, each with verdict, both sides' words,
+section, edits and the reason; then what the copy left out, and a summary."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from rich.console import Console
+from rich.markup import escape
+
+from verify.model import Report, Unit
+from verify.normalize import visible
+
+STYLE = {
+    "verbatim": "green",
+    "copied": "cyan",
+    "supported": "green",
+    "altered": "bold yellow",
+    "paraphrased": "yellow",
+    "partial": "yellow",
+    "not_found": "bold red",
+    "contradicted": "bold red",
+    "unsupported": "red",
+}
+WIDTH = 100
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(visible(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+class TextReporter:
+    name = "text"
+    label = "text"
+
+    def __init__(self, color: bool = False) -> None:
+        self.color = color
+
+    def render(self, report: Report) -> str:
+        buf = io.StringIO()
+        con = Console(file=buf, width=WIDTH, force_terminal=self.color, no_color=not self.color,
+                      highlight=False, emoji=False, soft_wrap=False)
+        art = report.article
+        names = ", ".join(f"{d.id} {d.path}" for d in report.sources)
+        con.print(f"[bold]verify[/] {escape(art.path)} against {escape(names)}")
+        for w in report.warnings:
+            where = f" line {w.line}" if w.line else ""
+            con.print(f"[magenta]warning[/] {w.doc}{where}: {escape(visible(w.message))}")
+        con.print()
+        for unit in report.units:
+            self._unit(con, report, unit)
+        self._omitted(con, report)
+        counts = {k: v for k, v in report.verdict_counts().items() if v}
+        parts = " · ".join(f"[{STYLE[k]}]{k}[/] {v}" for k, v in counts.items())
+        failing = len(report.failing())
+        con.print(
+            f"[bold]{len(report.units)} units[/]: {parts or 'none'}\n"
+            f"{failing} finding{'s' if failing != 1 else ''} at or above --fail-on "
+            f"({', '.join(report.fail_on) or 'nothing'}); exit code {report.exit_code}"
+        )
+        return buf.getvalue()
+
+    def _unit(self, con: Console, report: Report, unit: Unit) -> None:
+        style = STYLE.get(unit.verdict, "")
+        who = f" — {escape(unit.speaker)}" if unit.speaker else ""
+        mark = ("\u201c", "\u201d") if unit.kind == "quote" else ("", "")
+        con.print(
+            f"[bold]{unit.id:<4}[/][{style}]{unit.verdict:<13}[/] line {unit.line:<4} "
+            f"{mark[0]}{escape(_short(unit.text))}{mark[1]}{who}"
+        )
+        pad = " " * 4
+        for ev in unit.evidence[:3]:
+            section = f" · {escape(ev.section)}" if ev.section else ""
+            con.print(f"{pad}[dim]source {ev.source}{section} · line {ev.line} · {ev.similarity:.2f}:[/] "
+                      f"{escape(_short(ev.text))}")
+        for e in unit.edits:
+            label = "conflict" if unit.kind == "claim" else ("edit" if e.meaningful else "cosmetic")
+            src = escape(visible(e.source)) or "∅"
+            art = escape(visible(e.article)) or "∅"
+            detail = f"; {escape(e.detail)}" if e.detail else ""
+            con.print(f"{pad}{label}: source [green]{src}[/] → article [red]{art}[/] ({e.kind}{detail})")
+        for span in unit.unsupported_spans:
+            con.print(f"{pad}not in sources: [red]{escape(_short(span.text))}[/]")
+        con.print(f"{pad}[dim]why: {escape(visible(unit.reason))}[/]")
+
+    def _omitted(self, con: Console, report: Report) -> None:
+        if not report.omitted:
+            return
+        groups = Counter((o.source, o.section or "(no section)") for o in report.omitted)
+        con.print()
+        con.print(f"[bold]Left out[/]: {len(report.omitted)} source passages the copy does not use")
+        for (src, section), n in groups.items():
+            con.print(f"    {src} · {escape(section)}: {n}")
+        con.print()

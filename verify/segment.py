@@ -1,0 +1,193 @@
+"""Split a document into paragraphs and sentences with offsets, lines, roles, sections.
+
+Sentences come from syntok (measured the most accurate on news prose: "Joseph R.
+Biden, Jr. spoke", "the U.S. will", "Feb. 5", quotations ending in ``,” he said.``).
+Around it: paragraphs (a blank line, or a line break after sentence-final
+punctuation or after a heading line), headings (Markdown ``#`` lines and short
+lines without final punctuation), datelines and bylines at the top of the copy,
+and, in sources, section labels ("With Russia: ...") and headings that open sections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from verify.model import Document, Sentence
+
+#: A line with at most this many words and no sentence-final punctuation is a heading.
+HEADING_MAX_WORDS = 12
+#: A "Label:" opening a source paragraph names a section when it has at most this many words.
+SECTION_LABEL_MAX_WORDS = 6
+
+_TERMINAL = ".!?:;\"'\u201d\u2019)]\u2026"
+_BLANK_LINE = re.compile(r"(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])[ \t]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])\s*")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
+_SECTION_LABEL = re.compile(r"(?P<label>[A-Z][^\n:.!?;\"\u201c\u201d]{0,60}?):[ \t]+(?=\S)")
+_BYLINE = re.compile(r"By\s+[A-Z][\w.'\u2019-]*(?:\s+(?:[A-Z][\w.'\u2019-]*|and|de|van|von))*\s*$")
+_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+DATELINE_PATTERNS = (
+    re.compile(r"date\s+\d{4}-\d{2}-\d{2}\s+"),
+    re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*(?:[-\u2013\u2014:|]\s*)?"),
+    re.compile(_MONTHS + r"\s+\d{1,2},?\s+\d{4}\s*[-\u2013\u2014:|]\s*"),
+    re.compile(
+        r"[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+){0,3}"
+        r"(?:,\s*(?:[A-Z][a-z]+\.?|[A-Z]{2,})(?:\s+\d{1,2})?(?:,\s*\d{4})?)?"
+        r"\s*(?:\([A-Za-z .&]+\)\s*)?[-\u2013\u2014]+\s+"
+    ),
+)
+_WORD = re.compile(r"\w+")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each paragraph, white space trimmed."""
+    pos = 0
+    for m in _BLANK_LINE.finditer(text):
+        yield from _split_lines(text, pos, m.start())
+        pos = m.end()
+    yield from _split_lines(text, pos, len(text))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_heading_line(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _MD_HEADING.match(stripped):
+        return True
+    words = _WORD.findall(stripped)
+    return 0 < len(words) <= HEADING_MAX_WORDS and stripped[-1] not in _TERMINAL + ","
+
+
+def _split_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Break a block at line breaks that end a sentence or a heading; others are wraps."""
+    start, end = _trim(text, start, end)
+    if start >= end:
+        return
+    para_start = start
+    for m in _LINE_BREAK.finditer(text, start, end):
+        before = text[para_start:m.start()].rstrip()
+        last_line = _LINE_BREAK.split(before)[-1] if before else ""
+        after = text[m.end():end].lstrip()
+        next_opens = bool(after) and (after[0].isupper() or after[0].isdigit() or after[0] in "#\"\u201c\u2018'*-")
+        if before and (before[-1] in _TERMINAL or (_is_heading_line(last_line) and next_opens)):
+            s, e = _trim(text, para_start, m.start())
+            if s < e:
+                yield s, e
+            para_start = m.end()
+    s, e = _trim(text, para_start, end)
+    if s < e:
+        yield s, e
+
+
+def _syntok_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    from syntok import segmenter
+
+    chunk = text[start:end]
+    for para in segmenter.analyze(chunk):
+        for sent in para:
+            if not sent:
+                continue
+            s = sent[0].offset
+            last = sent[-1]
+            e = last.offset + len(last.value)
+            s, e = max(0, s), min(len(chunk), e)
+            # syntok may leave a closing quotation mark after the final stop outside
+            while e < len(chunk) and chunk[e] in "\"'\u201d\u2019)":
+                e += 1
+            if s < e:
+                yield start + s, start + e
+
+
+def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = list(_syntok_sentences(text, start, end))
+    if not spans:
+        return [(start, end)]
+    # cover the whole paragraph: nothing syntok skipped is lost
+    fixed: list[tuple[int, int]] = []
+    prev_end = start
+    for s, e in spans:
+        s = max(s, prev_end)
+        if s >= e:
+            continue
+        gap = text[prev_end:s]
+        if gap.strip() and fixed:
+            fixed[-1] = (fixed[-1][0], s)
+        elif gap.strip():
+            s = prev_end
+        fixed.append((s, e))
+        prev_end = e
+    if text[prev_end:end].strip():
+        if fixed:
+            fixed[-1] = (fixed[-1][0], end)
+        else:
+            fixed.append((start, end))
+    return [_trim(text, s, e) for s, e in fixed]
+
+
+def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
+    """Sentences of ``doc`` in order. Sources get sections; the article gets datelines."""
+    text = doc.text
+    out: list[Sentence] = []
+    section: str | None = None
+    first_body = True
+
+    def add(s: int, e: int, role: str, para: int) -> None:
+        s, e = _trim(text, s, e)
+        if s >= e:
+            return
+        out.append(
+            Sentence(
+                doc=doc.id,
+                index=len(out),
+                start=s,
+                end=e,
+                line=doc.line(s),
+                text=text[s:e],
+                role=role,
+                section=section,
+                paragraph=para,
+            )
+        )
+
+    for para_no, (p_start, p_end) in enumerate(paragraphs(text)):
+        para = text[p_start:p_end]
+        md = _MD_HEADING.match(para)
+        if md or ("\n" not in para and "\r" not in para and _is_heading_line(para)):
+            h_start = p_start + (md.end() if md else 0)
+            if _BYLINE.match(para) and not is_source:
+                add(p_start, p_end, "byline", para_no)
+                continue
+            if is_source:
+                section = text[h_start:p_end].strip().rstrip(":").strip() or section
+            add(h_start, p_end, "heading", para_no)
+            continue
+        body_start = p_start
+        if is_source:
+            label = _SECTION_LABEL.match(para)
+            if label and len(_WORD.findall(label.group("label"))) <= SECTION_LABEL_MAX_WORDS:
+                section = label.group("label").strip()
+                body_start = p_start + label.end()
+        elif first_body:
+            for pattern in DATELINE_PATTERNS:
+                m = pattern.match(para)
+                if m and m.end() < len(para):
+                    add(p_start, p_start + m.end(), "dateline", para_no)
+                    body_start = p_start + m.end()
+                    break
+        first_body = False
+        for s, e in _sentences_in(text, body_start, p_end):
+            add(s, e, "body", para_no)
+    if not is_source and not any(s.role == "body" for s in out):
+        # copy that is only a headline is still a claim: never a silent pass on nothing
+        out = [replace(s, role="body") if s.role == "heading" else s for s in out]
+    return tuple(out)
