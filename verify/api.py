@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -68,7 +69,7 @@ def verify_documents(
     art_sents = segment(article)
     src_sents = tuple(s for d in sources for s in segment(d, is_source=True))
     quotes, warnings = extract_quotes(article, art_sents)
-    warns = list(warnings) + _invisible_warnings(article)
+    warns = sorted([*warnings, *_invisible_warnings(article)], key=lambda w: (w.start or 0, w.kind))
     index = SourceIndex.build(sources, src_sents, th.min_clause_words)
 
     # quotations: lexical first; the model only for what words cannot settle
@@ -160,8 +161,20 @@ def verify_documents(
     )
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _invisible_warnings(doc: Document) -> list[Warning_]:
+    """Invisible characters and mixed-script words (a Cyrillic letter in a Latin word)."""
     out = []
+    if not doc.text.isascii():
+        from confusable_homoglyphs import confusables
+
+        for m in _WORD.finditer(doc.text):
+            word = m.group()
+            if not word.isascii() and confusables.is_mixed_script(word):
+                out.append(Warning_(doc.id, "mixed_script", f"word {word!r} mixes scripts",
+                                    m.start(), m.end(), doc.line(m.start())))
     for pos, ch in invisible_chars(doc.text):
         if ch == "\ufeff" and pos == 0:
             continue

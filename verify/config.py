@@ -23,30 +23,30 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2 (packaged)"
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Named thresholds; see each field's comment and docs/thresholds.md."""
+    """Named thresholds; see each field's comment and benchmarks/RESULTS.md."""
 
     # Token-level similarity (Indel, 0..1) between a quotation and its best source
     # window at or above which the quotation counts as "the source's words" (verbatim
     # or altered). Below it the quotation is paraphrased or not found.
     # Calibrated on Clough-Stevenson: {cut, light} vs {heavy, non}.
-    quote_match_min: float = 0.5
+    quote_match_min: float = 0.40
     # Cosine similarity (embeddings) at or above which a quotation that is not the
     # source's words still says what a source sentence says: "paraphrased".
     # Calibrated on MRPC + STS-B paraphrase pairs (see benchmarks/RESULTS.md).
-    quote_paraphrase_min: float = 0.75
+    quote_paraphrase_min: float = 0.72
     # Token-level similarity at or above which a claim (no quotation marks) repeats
     # a source sentence nearly word for word: "copied". Calibrated on Clough-Stevenson "cut".
     claim_copied_min: float = 0.85
     # Cosine similarity at or above which a claim or a part of one (a clause) is
     # supported by a source passage. Calibrated on STS-B and MRPC (balanced accuracy).
-    support_min: float = 0.6
+    support_min: float = 0.65
     # Share of a clause's content words (lower-cased, light stemming) found in one
     # source passage at or above which the clause is supported lexically.
     lexical_support_min: float = 0.75
     # Cosine similarity a source passage needs before a conflict in numbers, dates,
     # names or negation with it makes a claim "contradicted" (the passage must be
     # about the same thing). Calibrated on SICK / MNLI / VitaminC contradictions.
-    contradiction_context_min: float = 0.55
+    contradiction_context_min: float = 0.60
     # Clauses with fewer content words than this are merged into a neighbour
     # before they are judged on their own (too short to embed reliably).
     min_clause_words: int = 3

@@ -99,6 +99,17 @@ class Quote:
     def unclosed(self) -> bool:
         return self.close_mark is None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "speaker": self.speaker,
+            "depth": self.depth,
+            "unclosed": self.unclosed,
+        }
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -297,6 +308,7 @@ class Report:
             "article": {
                 **doc_dict(self.article),
                 "sentences": [s.to_dict() for s in self.article_sentences],
+                "quotes": [q.to_dict() for q in self.quotes],
             },
             "sources": [
                 {**doc_dict(d), "sections": self.sections(d.id)} for d in self.sources
