@@ -69,7 +69,7 @@ def verify_documents(
     art_sents = segment(article)
     src_sents = tuple(s for d in sources for s in segment(d, is_source=True))
     quotes, warnings = extract_quotes(article, art_sents)
-    warns = sorted([*warnings, *_invisible_warnings(article)], key=lambda w: (w.start or 0, w.kind))
+    warns = sorted([*warnings, *_character_warnings(article)], key=lambda w: (w.start or 0, w.kind))
     index = SourceIndex.build(sources, src_sents, th.min_clause_words)
 
     # quotations: lexical first; the model only for what words cannot settle
@@ -164,7 +164,7 @@ def verify_documents(
 _WORD = re.compile(r"\w+")
 
 
-def _invisible_warnings(doc: Document) -> list[Warning_]:
+def _character_warnings(doc: Document) -> list[Warning_]:
     """Invisible characters and mixed-script words (a Cyrillic letter in a Latin word)."""
     out = []
     if not doc.text.isascii():
