@@ -64,3 +64,13 @@ def seed_report(real_embedder):
     from verify import verify_files
 
     return verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=real_embedder)
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/* from the current output instead of comparing")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return bool(request.config.getoption("--update-golden"))

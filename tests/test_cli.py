@@ -95,3 +95,28 @@ def test_every_blns_line_has_a_defined_outcome(tmp_path: Path, capsys) -> None:
             assert "internal error" not in err and "Traceback" not in err, (line, err)
             if code == 2:
                 assert err.startswith("Error: ") and err.count("\n") == 1, (line, err)
+
+
+def test_html_and_other_reports_in_one_run(tmp_path: Path, capsys) -> None:
+    html, sarif, md = tmp_path / "r" / "seed.html", tmp_path / "seed.sarif", tmp_path / "seed.md"
+    code, out, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--format", "github",
+                          "--html", str(html), "--sarif", str(sarif), "--markdown", str(md)], capsys)
+    assert code == 1
+    assert out.startswith("::") and "title=Q2 Quotation altered" in out
+    assert err == f"Wrote HTML report to {html}\nWrote SARIF report to {sarif}\nWrote Markdown report to {md}\n"
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert not list(tmp_path.rglob(".verify-*"))  # no temporary file left behind
+
+
+def test_two_reports_to_one_file_is_refused_before_work(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "out.txt"
+    code, out, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--output", str(target), "--html", str(target)], capsys)
+    assert (code, out) == (2, "")
+    assert err == "Error: two reports would be written to the same file; give each its own path\n"
+    assert not target.exists()
+
+
+def test_unknown_format(capsys) -> None:
+    code, _, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--format", "pdf"], capsys)
+    assert code == 2
+    assert err == "Error: unknown format 'pdf'; expected one of text, json, html, sarif, github, markdown\n"

@@ -12,7 +12,7 @@ import typer
 from verify import __version__
 from verify.api import verify_files
 from verify.config import DEFAULT_FAIL_ON, Settings, parse_fail_on
-from verify.errors import VerifyError
+from verify.errors import ConfigError, VerifyError
 from verify.report import FORMATS, get_reporter, write_output
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
@@ -33,6 +33,9 @@ def check(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
     output: Annotated[str, typer.Option("--output", "-o", help="Write the --format output here (- = stdout).")] = "-",
     json_path: Annotated[str | None, typer.Option("--json", help="Also write the JSON report to this file.")] = None,
+    html_path: Annotated[str | None, typer.Option("--html", help="Also write the HTML report to this file.")] = None,
+    sarif_path: Annotated[str | None, typer.Option("--sarif", help="Also write the SARIF report to this file.")] = None,
+    markdown_path: Annotated[str | None, typer.Option("--markdown", help="Also write the Markdown report to this file.")] = None,
     fail_on: Annotated[
         str,
         typer.Option(help="Verdicts that make the exit code 1: names, comma-separated, or strict|default|lenient|none."),
@@ -49,13 +52,20 @@ def check(
 ) -> int:
     settings = replace(Settings(), fail_on=parse_fail_on(fail_on), model=model, encoding=encoding)
     reporter = get_reporter(fmt, color=bool(sys.stdout.isatty() if color is None and output == "-" else color))
+    extra = [(name, path) for name, path in (("json", json_path), ("html", html_path), ("sarif", sarif_path),
+                                             ("markdown", markdown_path)) if path]
+    targets = [p for p in (output, *(p for _, p in extra)) if p != "-"]
+    if len(set(targets)) != len(targets):
+        raise ConfigError("two reports would be written to the same file; give each its own path")
     report = verify_files(article, against, settings)
     write_output(output, reporter.render(report))
     if output != "-":
         print(f"Wrote {reporter.label} report to {output}", file=sys.stderr)
-    if json_path:
-        write_output(json_path, get_reporter("json").render(report))
-        print(f"Wrote JSON report to {json_path}", file=sys.stderr)
+    for name, path in extra:
+        extra_reporter = get_reporter(name)
+        write_output(path, extra_reporter.render(report))
+        if path != "-":
+            print(f"Wrote {extra_reporter.label} report to {path}", file=sys.stderr)
     return 0 if exit_zero else report.exit_code
 
 

@@ -274,13 +274,29 @@ def quote_edits(qi: QuoteInput, match: LexicalMatch) -> list[Edit]:
         if op.tag == "equal":
             for a, s in zip(art, src, strict=True):
                 if a.text != s.text:
-                    edits.append(Edit("replace", a.text, s.text, False, "case"))
+                    edits.append(Edit("replace", a.text, s.text, False, "case", None,
+                                      *qi.norm.original_span(a.start, a.end)))
             continue
         a_text = _span_text(qi.norm, art)
         s_text = _span_text(p.norm, src)
         kind, detail = classify_edit([t.text for t in art], [t.text for t in src])
-        edits.append(Edit(op.tag, a_text, s_text, kind not in COSMETIC_KINDS, kind, detail))
+        edits.append(Edit(op.tag, a_text, s_text, kind not in COSMETIC_KINDS, kind, detail,
+                          *_article_span(qi, op.art_start, op.art_end)))
     return edits
+
+
+def _article_span(qi: QuoteInput, first: int, last: int) -> tuple[int, int]:
+    """Article offsets of quote tokens [first, last); empty where words were dropped."""
+    toks = qi.tokens
+    if last > first:
+        return qi.norm.original_span(toks[first].start, toks[last - 1].end)
+    if first < len(toks):
+        pos = qi.norm.original_span(toks[first].start, toks[first].start + 1)[0]
+    elif toks:
+        pos = qi.norm.original_span(toks[-1].start, toks[-1].end)[1]
+    else:
+        pos = qi.quote.start
+    return pos, pos
 
 
 def _span_text(norm: Normalized, toks: Sequence[Token]) -> str:

@@ -143,6 +143,10 @@ class Edit:
     meaningful: bool
     kind: str
     detail: str | None = None  # e.g. "U+0430 CYRILLIC SMALL LETTER A"
+    # Where the edit sits in the article (quotation edits): the article words' span, or
+    # an empty span where source words were dropped. None for claim conflicts.
+    start: int | None = None
+    end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -154,6 +158,9 @@ class Edit:
         }
         if self.detail:
             out["detail"] = self.detail
+        if self.start is not None:
+            out["start"] = self.start
+            out["end"] = self.end
         return out
 
 

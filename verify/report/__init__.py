@@ -21,21 +21,36 @@ class Reporter(Protocol):
     def render(self, report: Report) -> str: ...
 
 
+FORMATS = ("text", "json", "html", "sarif", "github", "markdown")
+
+
 def get_reporter(name: str, color: bool = False) -> Reporter:
-    from verify.report.json import JsonReporter
-    from verify.report.text import TextReporter
+    """The reporter for a format name (see FORMATS)."""
+    if name == "text":
+        from verify.report.text import TextReporter
 
-    reporters: dict[str, Reporter] = {
-        "text": TextReporter(color=color),
-        "json": JsonReporter(),
-    }
-    try:
-        return reporters[name]
-    except KeyError:
-        raise ConfigError(f"unknown format {name!r}; expected one of {', '.join(reporters)}") from None
+        return TextReporter(color=color)
+    if name == "json":
+        from verify.report.json import JsonReporter
 
+        return JsonReporter()
+    if name == "html":
+        from verify.report.html import HtmlReporter
 
-FORMATS = ("text", "json")
+        return HtmlReporter()
+    if name == "sarif":
+        from verify.report.sarif import SarifReporter
+
+        return SarifReporter()
+    if name == "github":
+        from verify.report.github import GithubReporter
+
+        return GithubReporter()
+    if name == "markdown":
+        from verify.report.markdown import MarkdownReporter
+
+        return MarkdownReporter()
+    raise ConfigError(f"unknown format {name!r}; expected one of {', '.join(FORMATS)}")
 
 
 def write_output(path: str, content: str) -> None:

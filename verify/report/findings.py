@@ -1,0 +1,64 @@
+"""What CI formats report: the units that are findings, their level and a stable key."""
+
+from __future__ import annotations
+
+import hashlib
+
+from verify.model import Report, Unit
+
+# Verdicts that are never findings: the copy is borne out.
+CLEAN = frozenset({"verbatim", "supported"})
+
+TITLES = {
+    "verbatim": "Quotation verbatim",
+    "altered": "Quotation altered",
+    "paraphrased": "Quotation only paraphrases the source",
+    "not_found": "Quotation not found in the sources",
+    "copied": "Claim copies a source sentence without quotation marks",
+    "supported": "Claim supported",
+    "partial": "Claim only partly supported",
+    "contradicted": "Claim contradicted by a source",
+    "unsupported": "Claim not supported by the sources",
+}
+
+
+def findings(report: Report) -> list[Unit]:
+    """Units a CI system should show, in article order."""
+    return [u for u in report.units if u.verdict not in CLEAN]
+
+
+def level(report: Report, unit: Unit) -> str:
+    """SARIF level: error at or above --fail-on, warning for other doubts, note for copied."""
+    if unit.verdict in report.fail_on:
+        return "error"
+    return "note" if unit.verdict == "copied" else "warning"
+
+
+def fingerprint(unit: Unit) -> str:
+    """Content key of a finding: kind, verdict, its words and its evidence (not its line)."""
+    h = hashlib.sha256()
+    for part in (unit.kind, unit.verdict, " ".join(unit.text.split()),
+                 *(" ".join(e.text.split()) for e in unit.evidence[:1])):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
+
+
+def message(unit: Unit) -> str:
+    """One-paragraph message: the words, the edits or conflicts, and the reason."""
+    words = " ".join(unit.text.split())
+    if len(words) > 200:
+        words = words[:199] + "\u2026"
+    head = f"{TITLES[unit.verdict]}: \u201c{words}\u201d" if unit.kind == "quote" else f"{TITLES[unit.verdict]}: {words}"
+    lines = [head]
+    edits = [e for e in unit.edits if e.meaningful] or list(unit.edits)
+    if edits:
+        lines.append("Edits: " + "; ".join(f"{e.source or '∅'} \u2192 {e.article or '∅'} ({e.kind})" for e in edits))
+    for s in unit.unsupported_spans:
+        lines.append(f"Not in the sources: {s.text}")
+    if unit.evidence:
+        ev = unit.evidence[0]
+        where = ev.source + (f", {ev.section}" if ev.section else "") + f", line {ev.line}"
+        lines.append(f"Source ({where}): {' '.join(ev.text.split())}")
+    lines.append(f"Why: {unit.reason}")
+    return "\n".join(lines)

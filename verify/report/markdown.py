@@ -1,0 +1,105 @@
+"""Markdown for a pull-request or review comment: a summary line, a table of findings
+with word-level diffs, and the evidence in collapsible blocks."""
+
+from __future__ import annotations
+
+import re
+
+from verify.model import Report, Unit
+from verify.normalize import describe_char
+from verify.report.findings import TITLES, findings
+from verify.report.html import _is_hidden_char
+
+# Inline Markdown that could change meaning inside a table cell; block syntax (#, -, 1.)
+# cannot start a cell, so it needs no escape.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "&#64;", "#": "&#35;"}
+
+
+def md(text: str) -> str:
+    """Text as inert Markdown inside a table cell: no markup, no HTML, one line."""
+    out = []
+    for ch in " ".join(text.split()):
+        if _is_hidden_char(ch):
+            out.append(f"⟨{describe_char(ch).split(' ')[0]}⟩")
+        else:
+            out.append(_MD_SPECIAL.sub(r"\\\1", ch) if ch not in _ENTITIES else _ENTITIES[ch])
+    return "".join(out)
+
+
+def _words(unit: Unit, report: Report) -> str:
+    """The unit's words, with a quotation's edits as ~~source~~ **article**."""
+    if unit.kind == "claim":
+        text = unit.text
+        parts, pos = [], unit.start
+        for s in sorted(unit.unsupported_spans, key=lambda s: s.start):
+            if s.start < pos:
+                continue
+            parts.append(md(text[pos - unit.start:s.start - unit.start]))
+            parts.append(f"<ins>{md(s.text)}</ins>")
+            pos = s.end
+        parts.append(md(text[pos - unit.start:]))
+        return " ".join(p for p in parts if p)
+    parts, pos = [], unit.start
+    art = report.article.text
+    for e in sorted((e for e in unit.edits if e.start is not None), key=lambda e: (e.start or 0, e.end or 0)):
+        assert e.start is not None and e.end is not None
+        if e.start < pos:
+            continue
+        parts.append(md(art[pos:e.start]))
+        mark = "**" if e.meaningful else "_"
+        if e.source:
+            parts.append(f"~~{md(e.source)}~~")
+        if e.end > e.start:
+            parts.append(f"{mark}{md(art[e.start:e.end])}{mark}")
+        pos = e.end
+    parts.append(md(art[pos:unit.end]))
+    return "“" + " ".join(p for p in parts if p) + "”"
+
+
+class MarkdownReporter:
+    name = "markdown"
+    label = "Markdown"
+
+    def render(self, report: Report) -> str:
+        found = findings(report)
+        counts = ", ".join(f"{v.replace('_', ' ')} {n}" for v, n in report.verdict_counts().items() if n)
+        failing = len(report.failing())
+        out = [
+            f"### verify: {md(report.article.path)}",
+            "",
+            f"Against {', '.join(f'{d.id} `{d.path}`' if '`' not in d.path else f'{d.id} {md(d.path)}' for d in report.sources)}. "
+            f"{len(report.units)} units: {counts or 'none'}. "
+            f"**{failing} finding{'s' if failing != 1 else ''}** at or above `--fail-on` "
+            f"({', '.join(report.fail_on) or 'nothing'}); exit code {report.exit_code}.",
+            "",
+        ]
+        if found:
+            out += ["| | line | verdict | words | source |", "|---|---|---|---|---|"]
+            for u in found:
+                flag = "❌" if u.verdict in report.fail_on else "⚠️"
+                ev = u.evidence[0] if u.evidence else None
+                where = ""
+                if ev:
+                    where = f"{ev.source}{' · ' + md(ev.section) if ev.section else ''} · line {ev.line}: {md(ev.text)}"
+                out.append(f"| {flag} {u.id} | {u.line} | **{u.verdict.replace('_', ' ')}** | {_words(u, report)} | {where} |")
+            out += ["", "<details><summary>Why</summary>", ""]
+            for u in found:
+                out.append(f"- **{u.id}** {TITLES[u.verdict]}: {md(u.reason)}")
+            out += ["", "</details>", ""]
+        else:
+            out += ["No findings: every quotation and claim is borne out by the sources.", ""]
+        if report.warnings:
+            out += ["**Warnings**", ""]
+            out += [f"- {w.kind} ({w.doc}{f', line {w.line}' if w.line else ''}): {md(w.message)}" for w in report.warnings]
+            out.append("")
+        if report.omitted:
+            sections: dict[str, int] = {}
+            for o in report.omitted:
+                key = f"{o.source} · {o.section}" if o.section else o.source
+                sections[key] = sections.get(key, 0) + 1
+            out.append("Left out of the copy: " + ", ".join(f"{md(k)} ({n})" for k, n in sections.items()) + ".")
+            out.append("")
+        legend = "~~source~~ **article**: a meaningful edit; _article_: cosmetic; <ins>words</ins>: not in the sources."
+        out.append(f"<sub>{legend} verify {report.version}.</sub>")
+        return "\n".join(out) + "\n"

@@ -1,0 +1,109 @@
+"""SARIF 2.1.0 for code-scanning tools: one rule per verdict, one result per finding
+with its region in the article (1-based lines and columns in Unicode code points) and
+the source evidence as a related location."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import Any
+
+from verify.config import QUOTE_VERDICTS, VERDICTS
+from verify.model import Document, Report
+from verify.report.findings import TITLES, findings, fingerprint, level, message
+from verify.report.html import DESCRIPTION
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+RULE_PREFIX = "verify/"
+
+
+def artifact_uri(doc: Document) -> str:
+    """The document's path as a relative URI where it is relative, else a file URI."""
+    if doc.path == "-" or doc.path.startswith("<"):
+        return "stdin" if doc.path == "-" else doc.path.strip("<>").replace(" ", "-")
+    path = PurePath(doc.path)
+    if path.is_absolute():
+        try:
+            return path.as_uri()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def _region(doc: Document, start: int, end: int, snippet: str | None = None) -> dict[str, Any]:
+    sl, sc = doc.position(start)
+    el, ec = doc.position(max(start, end))
+    region: dict[str, Any] = {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec,
+                              "charOffset": start, "charLength": max(0, end - start)}
+    if snippet is not None:
+        region["snippet"] = {"text": snippet}
+    return region
+
+
+class SarifReporter:
+    name = "sarif"
+    label = "SARIF"
+
+    def render(self, report: Report) -> str:
+        rules = []
+        for verdict in VERDICTS:
+            if verdict in ("verbatim", "supported"):
+                continue
+            rules.append({
+                "id": RULE_PREFIX + verdict,
+                "name": ("Quotation" if verdict in QUOTE_VERDICTS else "Claim") + verdict.title().replace("_", ""),
+                "shortDescription": {"text": TITLES[verdict]},
+                "fullDescription": {"text": f"{'Quotation' if verdict in QUOTE_VERDICTS else 'Claim'}: {DESCRIPTION[verdict]}."},
+                "defaultConfiguration": {"level": "error" if verdict in report.fail_on else ("note" if verdict == "copied" else "warning")},
+                "properties": {"tags": ["quotation" if verdict in QUOTE_VERDICTS else "claim"]},
+            })
+        rule_index = {r["id"]: i for i, r in enumerate(rules)}
+        docs = {d.id: d for d in (report.article, *report.sources)}
+        artifacts = [{"location": {"uri": artifact_uri(d)}, "sourceLanguage": "text", "encoding": d.encoding,
+                      "hashes": {"sha-256": d.sha256}} for d in (report.article, *report.sources)]
+        art_index = {d.id: i for i, d in enumerate((report.article, *report.sources))}
+        results = []
+        for unit in findings(report):
+            rid = RULE_PREFIX + unit.verdict
+            result: dict[str, Any] = {
+                "ruleId": rid,
+                "ruleIndex": rule_index[rid],
+                "level": level(report, unit),
+                "message": {"text": message(unit)},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(report.article), "index": art_index["A"]},
+                    "region": _region(report.article, unit.start, unit.end, unit.text),
+                }}],
+                "partialFingerprints": {"verifyFinding/v1": fingerprint(unit)},
+                "properties": {"unit": unit.id, "kind": unit.kind, "verdict": unit.verdict, "score": round(unit.score, 4)},
+            }
+            related = []
+            for i, ev in enumerate(unit.evidence):
+                doc = docs[ev.source]
+                related.append({
+                    "id": i,
+                    "message": {"text": f"{'nearest ' if unit.verdict in ('not_found', 'unsupported') else ''}source passage"
+                                        + (f" ({ev.section})" if ev.section else "") + f", similarity {ev.similarity:.2f}"},
+                    "physicalLocation": {"artifactLocation": {"uri": artifact_uri(doc), "index": art_index[doc.id]},
+                                         "region": _region(doc, ev.start, ev.end, ev.text)},
+                })
+            if related:
+                result["relatedLocations"] = related
+            results.append(result)
+        log = {
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "verify",
+                    "version": report.version,
+                    "semanticVersion": report.version,
+                    "rules": rules,
+                }},
+                "columnKind": "unicodeCodePoints",
+                "artifacts": artifacts,
+                "results": results,
+                "properties": {"model": report.model, "failOn": list(report.fail_on), "exitCode": report.exit_code},
+            }],
+        }
+        return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
