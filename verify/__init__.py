@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from verify.api import verify_documents, verify_files, verify_texts
+from verify.api import verify_documents, verify_files, verify_many, verify_texts
 from verify.config import Settings, Thresholds
 from verify.errors import ConfigError, InputError, ModelError, VerifyError
 from verify.model import Report, Unit
@@ -21,5 +21,6 @@ __all__ = [
     "__version__",
     "verify_documents",
     "verify_files",
+    "verify_many",
     "verify_texts",
 ]

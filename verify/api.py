@@ -45,6 +45,55 @@ def verify_files(
     return verify_documents(art, docs, settings, embedder)
 
 
+SOURCE_EXTENSIONS = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".pdf")
+
+
+def collect_files(paths: Sequence[str | os.PathLike[str]], what: str = "source") -> list[str]:
+    """Files named, and the files with a known extension inside folders named (recursively,
+    sorted, hidden ones skipped); each file once, in the order given."""
+    out: list[str] = []
+    for raw in paths:
+        p = os.fspath(raw)
+        if p != "-" and os.path.isdir(p):
+            found = []
+            for folder, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [os.path.join(folder, f) for f in sorted(files)
+                          if not f.startswith(".") and f.lower().endswith(SOURCE_EXTENSIONS)]
+            if not found:
+                raise ConfigError(f"{p}: folder holds no {what} files ({', '.join(SOURCE_EXTENSIONS)})")
+            out += found
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+def verify_many(
+    articles: Sequence[str | os.PathLike[str]],
+    sources: Sequence[str | os.PathLike[str]],
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+) -> list[Report]:
+    """Check each article file against all the source files (folders expanded), reading
+    the sources and loading the model once; one report per article, in order."""
+    settings = settings or Settings()
+    if not sources:
+        raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
+    source_paths = collect_files(sources)
+    article_paths = collect_files(articles, "article")
+    if not article_paths:
+        raise ConfigError("no article given")
+    if len(article_paths) > 1 and "-" in article_paths:
+        raise ConfigError("standard input (-) can only be the one article")
+    arts = [read_document(p, "A", settings.encoding) for p in article_paths]
+    docs = [read_document(p, f"S{i + 1}", settings.encoding) for i, p in enumerate(source_paths)]
+    if len(arts) > 1:  # one model, and each source sentence encoded once for all articles
+        from verify.embed import MemoEmbedder
+
+        embedder = MemoEmbedder(embedder if embedder is not None else load_embedder(settings.model))
+    return [verify_documents(art, docs, settings, embedder) for art in arts]
+
+
 def verify_texts(
     article: str,
     sources: Sequence[str],

@@ -1,21 +1,32 @@
-"""Command line: options → library → reporters. Errors become one line and exit code 2."""
+"""Command line: options → configuration → library → reporters. Errors become one line
+``Error: …`` and exit code 2; findings at or above --fail-on give 1; else 0.
+
+    verify ARTICLE... --against SOURCE...       (the same as: verify check ...)
+    verify config                                the resolved configuration and its origins
+    verify baseline create ARTICLE... --against SOURCE... [--baseline FILE]
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 import click
 import typer
 
 from verify import __version__
-from verify.api import verify_files
-from verify.config import DEFAULT_FAIL_ON, Settings, parse_fail_on
+from verify.config import Settings, parse_fail_on
 from verify.errors import ConfigError, VerifyError
-from verify.report import FORMATS, get_reporter, write_output
 
-app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  no_args_is_help=True, help="Check quotations and claims in copy against official sources.")
+baseline_app = typer.Typer(add_completion=False, rich_markup_mode=None, help="Accepted findings (a baseline file).")
+app.add_typer(baseline_app, name="baseline")
+
+SUBCOMMANDS = ("check", "config", "baseline")
+DEFAULT_BASELINE = "verify-baseline.json"
 
 
 def _version(value: bool) -> None:
@@ -24,56 +35,143 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.command(help="Check the quotations and claims of ARTICLE against the --against sources.")
+Articles = Annotated[list[str], typer.Argument(help="The copy to check: files, folders, or - for standard input.")]
+Against = Annotated[list[str] | None, typer.Option("--against", "-a", help="A source file or folder (repeat for several).")]
+FailOn = Annotated[str | None, typer.Option(
+    "--fail-on", help="Verdicts that make the exit code 1: names, comma-separated, or strict|default|lenient|none.")]
+Model = Annotated[str | None, typer.Option(help="A sentence-transformers model path instead of the packaged MiniLM.")]
+Encoding = Annotated[str | None, typer.Option(help="Decode inputs with this encoding instead of detecting it.")]
+ConfigPath = Annotated[str | None, typer.Option("--config", help="Read settings from this file instead of searching.")]
+Isolated = Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")]
+
+
+def _resolve(cli: dict[str, Any], config: str | None, isolated: bool) -> Any:
+    from verify.configfile import resolve
+
+    return resolve(cli, config, isolated)
+
+
+def _settings(res: Any) -> Settings:
+    return replace(Settings(), thresholds=res.thresholds_obj(), fail_on=parse_fail_on(res.get("fail-on")),
+                   model=res.get("model"), encoding=res.get("encoding"))
+
+
+@app.command(help="Check the quotations and claims of each ARTICLE against the --against sources.")
 def check(
-    article: Annotated[str, typer.Argument(help="The copy to check: a file, or - for standard input.")],
-    against: Annotated[
-        list[str], typer.Option("--against", "-a", help="A source text (repeat for several).")
-    ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
-    output: Annotated[str, typer.Option("--output", "-o", help="Write the --format output here (- = stdout).")] = "-",
+    articles: Articles,
+    against: Against = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Output format: text, json, html, sarif, github, markdown.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the --format output here (- = stdout).")] = None,
     json_path: Annotated[str | None, typer.Option("--json", help="Also write the JSON report to this file.")] = None,
-    html_path: Annotated[str | None, typer.Option("--html", help="Also write the HTML report to this file.")] = None,
+    html_path: Annotated[str | None, typer.Option("--html", help="Also write the HTML report here (a folder for several articles).")] = None,
     sarif_path: Annotated[str | None, typer.Option("--sarif", help="Also write the SARIF report to this file.")] = None,
     markdown_path: Annotated[str | None, typer.Option("--markdown", help="Also write the Markdown report to this file.")] = None,
-    fail_on: Annotated[
-        str,
-        typer.Option(help="Verdicts that make the exit code 1: names, comma-separated, or strict|default|lenient|none."),
-    ] = ",".join(DEFAULT_FAIL_ON),
+    fail_on: FailOn = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (never hides a 2).")] = False,
-    model: Annotated[
-        str | None, typer.Option(help="A sentence-transformers model path instead of the packaged MiniLM.")
-    ] = None,
-    encoding: Annotated[str | None, typer.Option(help="Decode inputs with this encoding instead of detecting it.")] = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings this baseline file does not accept.")] = None,
+    model: Model = None,
+    encoding: Encoding = None,
+    config: ConfigPath = None,
+    isolated: Isolated = False,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour the text output.")] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> int:
-    settings = replace(Settings(), fail_on=parse_fail_on(fail_on), model=model, encoding=encoding)
-    reporter = get_reporter(fmt, color=bool(sys.stdout.isatty() if color is None and output == "-" else color))
-    extra = [(name, path) for name, path in (("json", json_path), ("html", html_path), ("sarif", sarif_path),
-                                             ("markdown", markdown_path)) if path]
-    targets = [p for p in (output, *(p for _, p in extra)) if p != "-"]
+    from verify import baseline as baseline_mod
+    from verify.api import verify_many
+    from verify.report import get_reporter, render_reports, write_output
+
+    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "encoding": encoding, "format": fmt,
+                    "output": output, "json": json_path, "html": html_path, "sarif": sarif_path,
+                    "markdown": markdown_path, "baseline": baseline}, config, isolated)
+    settings = _settings(res)
+    out = res.get("output")
+    reporter = get_reporter(res.get("format"), color=bool(sys.stdout.isatty() if color is None and out == "-" else color))
+    extra = [(name, res.get(name)) for name in ("json", "html", "sarif", "markdown") if res.get(name)]
+    targets = [p for p in (out, *(p for _, p in extra)) if p != "-"]
     if len(set(targets)) != len(targets):
         raise ConfigError("two reports would be written to the same file; give each its own path")
-    report = verify_files(article, against, settings)
-    write_output(output, reporter.render(report))
-    if output != "-":
-        print(f"Wrote {reporter.label} report to {output}", file=sys.stderr)
+    if not res.get("against"):
+        raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
+    accepted = baseline_mod.load(res.get("baseline")) if res.get("baseline") else None
+    reports = verify_many(articles, res.get("against"), settings)
+    if accepted is not None:
+        reports = [baseline_mod.apply(r, accepted) for r in reports]
+    write_output(out, render_reports(reporter, reports))
+    if out != "-":
+        print(f"Wrote {reporter.label} report to {out}", file=sys.stderr)
     for name, path in extra:
         extra_reporter = get_reporter(name)
-        write_output(path, extra_reporter.render(report))
+        if name == "html" and (len(reports) > 1 or path.endswith(("/", os.sep)) or os.path.isdir(path)):
+            for r in reports:
+                target = os.path.join(path, _html_name(r.article.path, reports))
+                write_output(target, extra_reporter.render(r))
+                print(f"Wrote HTML report to {target}", file=sys.stderr)
+            continue
+        write_output(path, render_reports(extra_reporter, reports))
         if path != "-":
             print(f"Wrote {extra_reporter.label} report to {path}", file=sys.stderr)
-    return 0 if exit_zero else report.exit_code
+    return 0 if exit_zero else max(r.exit_code for r in reports)
+
+
+def _html_name(article: str, reports: list[Any]) -> str:
+    """File name of one article's HTML report in a folder: its stem, made unique."""
+    stem = os.path.splitext(os.path.basename(article))[0] or "stdin"
+    clash = sum(1 for r in reports if os.path.splitext(os.path.basename(r.article.path))[0] == stem) > 1
+    if clash:
+        stem = os.path.splitext(article)[0].strip("./").replace(os.sep, "_").replace("/", "_")
+    return f"{stem}.html"
+
+
+@app.command(name="config", help="Print the resolved configuration and where each value came from.")
+def config_cmd(
+    against: Against = None,
+    fail_on: FailOn = None,
+    model: Model = None,
+    encoding: Encoding = None,
+    config: ConfigPath = None,
+    isolated: Isolated = False,
+) -> int:
+    from verify.configfile import describe
+
+    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "encoding": encoding}, config, isolated)
+    sys.stdout.write(describe(res))
+    return 0
+
+
+@baseline_app.command(name="create", help="Accept every current finding: write them to a baseline file.")
+def baseline_create(
+    articles: Articles,
+    against: Against = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", help=f"The file to write (default {DEFAULT_BASELINE}).")] = None,
+    model: Model = None,
+    encoding: Encoding = None,
+    config: ConfigPath = None,
+    isolated: Isolated = False,
+) -> int:
+    from verify import baseline as baseline_mod
+    from verify.api import verify_many
+    from verify.report import write_output
+
+    res = _resolve({"against": against, "model": model, "encoding": encoding, "baseline": baseline}, config, isolated)
+    if not res.get("against"):
+        raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
+    reports = verify_many(articles, res.get("against"), _settings(res))
+    path = res.get("baseline") or DEFAULT_BASELINE
+    content = baseline_mod.create(reports)
+    write_output(path, content)
+    n = content.count('"fingerprint"')
+    print(f"Wrote baseline with {n} accepted finding{'s' if n != 1 else ''} to {path}", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``verify`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] not in SUBCOMMANDS and args[0] not in ("--help", "-h"):
+        args.insert(0, "check")  # `verify ARTICLE --against SOURCE` is `verify check ...`
     command = typer.main.get_command(app)
     try:
-        code = command.main(args=argv, prog_name="verify", standalone_mode=False)
+        code = command.main(args=args, prog_name="verify", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.exceptions.Abort:

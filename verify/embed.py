@@ -94,3 +94,23 @@ def load_embedder(model: str | None = None) -> Embedder:
     if model not in _LOADED:
         _LOADED[model] = SentenceTransformerEmbedder(model)
     return _LOADED[model]
+
+
+class MemoEmbedder:
+    """Wraps an embedder so that a text is encoded once per process run (sources shared
+    by many articles are encoded once)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if missing:
+            vectors = self.inner.encode(missing)
+            for t, v in zip(missing, vectors, strict=True):
+                self._memo[t] = v
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._memo[t] for t in texts]).astype(np.float32, copy=False)

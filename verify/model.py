@@ -275,6 +275,8 @@ class Report:
     fail_on: tuple[str, ...]
     model: str
     version: str
+    accepted: tuple[str, ...] = ()  # ids of findings a baseline accepts
+    baseline_used: bool = False
 
     def verdict_counts(self) -> dict[str, int]:
         from verify.config import VERDICTS
@@ -285,7 +287,8 @@ class Report:
         return counts
 
     def failing(self) -> tuple[Unit, ...]:
-        return tuple(u for u in self.units if u.verdict in self.fail_on)
+        """Findings at or above --fail-on that no baseline accepts."""
+        return tuple(u for u in self.units if u.verdict in self.fail_on and u.id not in self.accepted)
 
     @property
     def exit_code(self) -> int:
@@ -320,13 +323,14 @@ class Report:
             "sources": [
                 {**doc_dict(d), "sections": self.sections(d.id)} for d in self.sources
             ],
-            "units": [u.to_dict() for u in self.units],
+            "units": [{**u.to_dict(), "accepted": True} if u.id in self.accepted else u.to_dict() for u in self.units],
             "omitted": [o.to_dict() for o in self.omitted],
             "warnings": [w.to_dict() for w in self.warnings],
             "summary": {
                 "units": len(self.units),
                 "verdicts": self.verdict_counts(),
                 "fail_on": list(self.fail_on),
+                **({"accepted": len(self.accepted)} if self.baseline_used else {}),
                 "exit_code": self.exit_code,
             },
         }

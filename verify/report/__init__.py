@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from typing import Protocol
 
 from verify.errors import ConfigError, InputError
@@ -51,6 +52,19 @@ def get_reporter(name: str, color: bool = False) -> Reporter:
 
         return MarkdownReporter()
     raise ConfigError(f"unknown format {name!r}; expected one of {', '.join(FORMATS)}")
+
+
+def render_reports(reporter: Reporter, reports: Sequence[Report]) -> str:
+    """One article: ``render``; several: the reporter's ``render_many`` where it has one,
+    else the reports one after another."""
+    if len(reports) == 1:
+        return reporter.render(reports[0])
+    many = getattr(reporter, "render_many", None)
+    if many is not None:
+        return str(many(reports))
+    if reporter.name == "html":
+        raise ConfigError("an HTML report holds one article; with several, give --html a folder")
+    return "".join(reporter.render(r) for r in reports)
 
 
 def write_output(path: str, content: str) -> None:

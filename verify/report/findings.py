@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
+from verify.baseline import CLEAN, fingerprint
 from verify.model import Report, Unit
 
-# Verdicts that are never findings: the copy is borne out.
-CLEAN = frozenset({"verbatim", "supported"})
+__all__ = ["CLEAN", "TITLES", "findings", "fingerprint", "level", "message"]
 
 TITLES = {
     "verbatim": "Quotation verbatim",
@@ -22,9 +20,9 @@ TITLES = {
 }
 
 
-def findings(report: Report) -> list[Unit]:
-    """Units a CI system should show, in article order."""
-    return [u for u in report.units if u.verdict not in CLEAN]
+def findings(report: Report, include_accepted: bool = False) -> list[Unit]:
+    """Units a CI system should show, in article order (without those a baseline accepts)."""
+    return [u for u in report.units if u.verdict not in CLEAN and (include_accepted or u.id not in report.accepted)]
 
 
 def level(report: Report, unit: Unit) -> str:
@@ -32,16 +30,6 @@ def level(report: Report, unit: Unit) -> str:
     if unit.verdict in report.fail_on:
         return "error"
     return "note" if unit.verdict == "copied" else "warning"
-
-
-def fingerprint(unit: Unit) -> str:
-    """Content key of a finding: kind, verdict, its words and its evidence (not its line)."""
-    h = hashlib.sha256()
-    for part in (unit.kind, unit.verdict, " ".join(unit.text.split()),
-                 *(" ".join(e.text.split()) for e in unit.evidence[:1])):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()[:32]
 
 
 def message(unit: Unit) -> str:

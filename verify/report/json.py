@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from verify.model import Report
+
+RUN_SCHEMA = "verify-run/1"
 
 
 class JsonReporter:
@@ -13,3 +16,12 @@ class JsonReporter:
 
     def render(self, report: Report) -> str:
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def render_many(self, reports: Sequence[Report]) -> str:
+        """Several articles: ``{"schema": "verify-run/1", "reports": [report, ...], "summary"}``."""
+        data = {
+            "schema": RUN_SCHEMA,
+            "reports": [r.to_dict() for r in reports],
+            "summary": {"articles": len(reports), "exit_code": max(r.exit_code for r in reports)},
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -71,7 +71,9 @@ class MarkdownReporter:
             f"Against {', '.join(f'{d.id} `{d.path}`' if '`' not in d.path else f'{d.id} {md(d.path)}' for d in report.sources)}. "
             f"{len(report.units)} units: {counts or 'none'}. "
             f"**{failing} finding{'s' if failing != 1 else ''}** at or above `--fail-on` "
-            f"({', '.join(report.fail_on) or 'nothing'}); exit code {report.exit_code}.",
+            f"({', '.join(report.fail_on) or 'nothing'})"
+            + (f", {len(report.accepted)} more accepted in the baseline (not shown)" if report.accepted else "")
+            + f"; exit code {report.exit_code}.",
             "",
         ]
         if found:

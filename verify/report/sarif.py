@@ -5,12 +5,13 @@ the source evidence as a related location."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
 from verify.config import QUOTE_VERDICTS, VERDICTS
 from verify.model import Document, Report
-from verify.report.findings import TITLES, findings, fingerprint, level, message
+from verify.report.findings import CLEAN, TITLES, findings, fingerprint, level, message
 from verify.report.html import DESCRIPTION
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -45,65 +46,86 @@ class SarifReporter:
     label = "SARIF"
 
     def render(self, report: Report) -> str:
+        return self.render_many([report])
+
+    def render_many(self, reports: Sequence[Report]) -> str:
+        """One run for all articles (code scanning wants one run per tool)."""
+        first = reports[0]
         rules = []
         for verdict in VERDICTS:
-            if verdict in ("verbatim", "supported"):
+            if verdict in CLEAN:
                 continue
             rules.append({
                 "id": RULE_PREFIX + verdict,
                 "name": ("Quotation" if verdict in QUOTE_VERDICTS else "Claim") + verdict.title().replace("_", ""),
                 "shortDescription": {"text": TITLES[verdict]},
                 "fullDescription": {"text": f"{'Quotation' if verdict in QUOTE_VERDICTS else 'Claim'}: {DESCRIPTION[verdict]}."},
-                "defaultConfiguration": {"level": "error" if verdict in report.fail_on else ("note" if verdict == "copied" else "warning")},
+                "defaultConfiguration": {"level": "error" if verdict in first.fail_on else ("note" if verdict == "copied" else "warning")},
                 "properties": {"tags": ["quotation" if verdict in QUOTE_VERDICTS else "claim"]},
             })
         rule_index = {r["id"]: i for i, r in enumerate(rules)}
-        docs = {d.id: d for d in (report.article, *report.sources)}
-        artifacts = [{"location": {"uri": artifact_uri(d)}, "sourceLanguage": "text", "encoding": d.encoding,
-                      "hashes": {"sha-256": d.sha256}} for d in (report.article, *report.sources)]
-        art_index = {d.id: i for i, d in enumerate((report.article, *report.sources))}
+        artifacts: list[dict[str, Any]] = []
+        art_index: dict[str, int] = {}
+
+        def artifact(doc: Document) -> dict[str, Any]:
+            uri = artifact_uri(doc)
+            if uri not in art_index:
+                art_index[uri] = len(artifacts)
+                artifacts.append({"location": {"uri": uri}, "sourceLanguage": "text", "encoding": doc.encoding,
+                                  "hashes": {"sha-256": doc.sha256}})
+            return {"uri": uri, "index": art_index[uri]}
+
         results = []
-        for unit in findings(report):
-            rid = RULE_PREFIX + unit.verdict
-            result: dict[str, Any] = {
-                "ruleId": rid,
-                "ruleIndex": rule_index[rid],
-                "level": level(report, unit),
-                "message": {"text": message(unit)},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(report.article), "index": art_index["A"]},
-                    "region": _region(report.article, unit.start, unit.end, unit.text),
-                }}],
-                "partialFingerprints": {"verifyFinding/v1": fingerprint(unit)},
-                "properties": {"unit": unit.id, "kind": unit.kind, "verdict": unit.verdict, "score": round(unit.score, 4)},
-            }
-            related = []
-            for i, ev in enumerate(unit.evidence):
-                doc = docs[ev.source]
-                related.append({
-                    "id": i,
-                    "message": {"text": f"{'nearest ' if unit.verdict in ('not_found', 'unsupported') else ''}source passage"
-                                        + (f" ({ev.section})" if ev.section else "") + f", similarity {ev.similarity:.2f}"},
-                    "physicalLocation": {"artifactLocation": {"uri": artifact_uri(doc), "index": art_index[doc.id]},
-                                         "region": _region(doc, ev.start, ev.end, ev.text)},
-                })
-            if related:
-                result["relatedLocations"] = related
-            results.append(result)
+        for report in reports:
+            docs = {d.id: d for d in (report.article, *report.sources)}
+            for d in docs.values():
+                artifact(d)
+            for unit in findings(report, include_accepted=True):
+                rid = RULE_PREFIX + unit.verdict
+                result: dict[str, Any] = {
+                    "ruleId": rid,
+                    "ruleIndex": rule_index[rid],
+                    "level": level(report, unit),
+                    "message": {"text": message(unit)},
+                    "locations": [{"physicalLocation": {
+                        "artifactLocation": artifact(report.article),
+                        "region": _region(report.article, unit.start, unit.end, unit.text),
+                    }}],
+                    "partialFingerprints": {"verifyFinding/v1": fingerprint(unit)},
+                    "properties": {"unit": unit.id, "kind": unit.kind, "verdict": unit.verdict, "score": round(unit.score, 4)},
+                }
+                if report.baseline_used:
+                    accepted = unit.id in report.accepted
+                    result["baselineState"] = "unchanged" if accepted else "new"
+                    if accepted:
+                        result["suppressions"] = [{"kind": "external", "justification": "accepted in the verify baseline"}]
+                related = []
+                for i, ev in enumerate(unit.evidence):
+                    doc = docs[ev.source]
+                    related.append({
+                        "id": i,
+                        "message": {"text": f"{'nearest ' if unit.verdict in ('not_found', 'unsupported') else ''}source passage"
+                                            + (f" ({ev.section})" if ev.section else "") + f", similarity {ev.similarity:.2f}"},
+                        "physicalLocation": {"artifactLocation": artifact(doc), "region": _region(doc, ev.start, ev.end, ev.text)},
+                    })
+                if related:
+                    result["relatedLocations"] = related
+                results.append(result)
         log = {
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",
             "runs": [{
                 "tool": {"driver": {
                     "name": "verify",
-                    "version": report.version,
-                    "semanticVersion": report.version,
+                    "version": first.version,
+                    "semanticVersion": first.version,
                     "rules": rules,
                 }},
                 "columnKind": "unicodeCodePoints",
                 "artifacts": artifacts,
                 "results": results,
-                "properties": {"model": report.model, "failOn": list(report.fail_on), "exitCode": report.exit_code},
+                "properties": {"model": first.model, "failOn": list(first.fail_on),
+                               "exitCode": max(r.exit_code for r in reports)},
             }],
         }
         return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.markup import escape
@@ -58,17 +59,27 @@ class TextReporter:
         con.print(
             f"[bold]{len(report.units)} units[/]: {parts or 'none'}\n"
             f"{failing} finding{'s' if failing != 1 else ''} at or above --fail-on "
-            f"({', '.join(report.fail_on) or 'nothing'}); exit code {report.exit_code}"
+            f"({', '.join(report.fail_on) or 'nothing'})"
+            + (f", {len(report.accepted)} more accepted in the baseline" if report.accepted else "")
+            + f"; exit code {report.exit_code}"
         )
         return buf.getvalue()
+
+    def render_many(self, reports: Sequence[Report]) -> str:
+        parts = [self.render(r) for r in reports]
+        worst = max(r.exit_code for r in reports)
+        failing = sum(1 for r in reports if r.exit_code)
+        parts.append(f"{len(reports)} articles, {failing} with findings at or above --fail-on; exit code {worst}\n")
+        return "\n".join(parts)
 
     def _unit(self, con: Console, report: Report, unit: Unit) -> None:
         style = STYLE.get(unit.verdict, "")
         who = f" — {escape(unit.speaker)}" if unit.speaker else ""
         mark = ("\u201c", "\u201d") if unit.kind == "quote" else ("", "")
+        accepted = " [dim](accepted in the baseline)[/]" if unit.id in report.accepted else ""
         con.print(
             f"[bold]{unit.id:<4}[/][{style}]{unit.verdict:<13}[/] line {unit.line:<4} "
-            f"{mark[0]}{escape(_short(unit.text))}{mark[1]}{who}"
+            f"{mark[0]}{escape(_short(unit.text))}{mark[1]}{who}{accepted}"
         )
         pad = " " * 4
         for ev in unit.evidence[:3]:

@@ -1,0 +1,205 @@
+"""Configuration files: ``[tool.verify]`` in ``pyproject.toml`` or a ``verify.toml``, found
+by walking up from the working directory; flags override them. Every resolved value
+remembers where it came from, for ``verify config``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from verify.config import DEFAULT_FAIL_ON, Thresholds, parse_fail_on
+from verify.errors import ConfigError
+
+CONFIG_NAMES = ("verify.toml", "pyproject.toml")
+
+# key → (type check, description). Paths are relative to the file that sets them.
+KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "against": ((list, str), "source files or folders"),
+    "fail-on": ((list, str), "verdicts or a level that make the exit code 1"),
+    "model": (str, "a sentence-transformers model path"),
+    "encoding": (str, "decode inputs with this encoding"),
+    "format": (str, "standard-output format"),
+    "output": (str, "file for the --format output"),
+    "html": (str, "also write the HTML report here"),
+    "json": (str, "also write the JSON report here"),
+    "sarif": (str, "also write the SARIF report here"),
+    "markdown": (str, "also write the Markdown report here"),
+    "baseline": (str, "accepted findings file"),
+    "thresholds": (dict, "overrides of verify.config.Thresholds"),
+}
+PATH_KEYS = ("against", "output", "html", "json", "sarif", "markdown", "baseline")
+
+
+@dataclass
+class Value:
+    value: Any
+    origin: str  # "default", "command line", or the config file's path
+
+
+@dataclass
+class Resolved:
+    """The configuration of a run: every option, its value and where it came from."""
+
+    file: Path | None
+    values: dict[str, Value] = field(default_factory=dict)
+    thresholds: dict[str, Value] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        return self.values[key].value
+
+    def thresholds_obj(self) -> Thresholds:
+        return Thresholds(**{k: v.value for k, v in self.thresholds.items()})
+
+
+def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest verify.toml, or pyproject.toml with a [tool.verify] table, at or above
+    ``start``; its settings table."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            path = folder / name
+            if not path.is_file():
+                continue
+            data = _load(path)
+            if name == "verify.toml":
+                return path, data.get("tool", {}).get("verify", data) if "tool" in data else data
+            table = data.get("tool", {}).get("verify")
+            if table is not None:
+                return path, table
+    return None
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{_display(path)}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{_display(path)}: cannot read ({exc.strerror or exc})") from None
+
+
+def load_table(path: Path) -> dict[str, Any]:
+    """The settings table of an explicit --config file."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    data = _load(path)
+    if path.name == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get("verify")
+        if table is None:
+            raise ConfigError(f"{path}: no [tool.verify] table")
+        return table
+    return data
+
+
+def defaults() -> dict[str, Any]:
+    return {
+        "against": [], "fail-on": ",".join(DEFAULT_FAIL_ON), "model": None, "encoding": None,
+        "format": "text", "output": "-", "html": None, "json": None, "sarif": None, "markdown": None,
+        "baseline": None,
+    }
+
+
+def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool = False) -> Resolved:
+    """Defaults, then the config file, then the flags the user gave (``cli``: key → value,
+    None where not given)."""
+    found: tuple[Path, dict[str, Any]] | None = None
+    if config_path:
+        p = Path(config_path)
+        found = (p.resolve(), load_table(p))
+    elif not isolated:
+        found = find_config()
+    res = Resolved(file=found[0] if found else None)
+    for key, value in defaults().items():
+        res.values[key] = Value(value, "default")
+    for f in fields(Thresholds):
+        res.thresholds[f.name] = Value(f.default, "default")
+    if found:
+        path, table = found
+        origin = _display(path)
+        for key, value in table.items():
+            if key not in KEYS:
+                raise ConfigError(f"{origin}: unknown setting {key!r}; expected one of {', '.join(KEYS)}")
+            kind = KEYS[key][0]
+            if not isinstance(value, kind):
+                raise ConfigError(f"{origin}: setting {key!r} has the wrong type ({type(value).__name__})")
+            if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{origin}: setting {key!r} must be a list of strings")
+            if key == "thresholds":
+                assert isinstance(value, dict)
+                for name, v in value.items():
+                    name_ = name.replace("-", "_")
+                    if name_ not in res.thresholds:
+                        raise ConfigError(f"{origin}: unknown threshold {name!r}")
+                    default = res.thresholds[name_].value
+                    accepted = (int, float) if isinstance(default, float) else (int,)
+                    if isinstance(v, bool) or not isinstance(v, accepted):
+                        raise ConfigError(f"{origin}: threshold {name!r} must be a {type(default).__name__}")
+                    res.thresholds[name_] = Value(type(default)(v), origin)
+                continue
+            if key in PATH_KEYS:
+                value = _relative(path.parent, value)
+            if key == "fail-on" and isinstance(value, list):
+                value = ",".join(value)
+            if key == "against" and isinstance(value, str):
+                value = [value]
+            res.values[key] = Value(value, origin)
+    for key, value in cli.items():
+        if value is None or (key == "against" and not value):
+            continue
+        res.values[key] = Value(value, "command line")
+    parse_fail_on(res.get("fail-on"))  # fail early on a bad value, wherever it came from
+    return res
+
+
+def _relative(base: Path, value: Any) -> Any:
+    """Config paths are relative to the config file's folder; shown relative to the cwd."""
+    if isinstance(value, list):
+        return [_relative(base, v) for v in value]
+    if not isinstance(value, str) or value == "-" or os.path.isabs(value):
+        return value
+    full = base / value
+    try:
+        rel = os.path.relpath(full)
+    except ValueError:
+        return str(full)
+    return rel + (os.sep if value.endswith(("/", os.sep)) and not rel.endswith(os.sep) else "")
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def describe(res: Resolved) -> str:
+    """The resolved configuration, one line per value, with its origin."""
+    lines = [f"# config file: {_display(res.file) if res.file else 'none found (defaults and flags only)'}"]
+    rows: list[tuple[str, str, str]] = []
+    for key, v in res.values.items():
+        rows.append((key, _toml(v.value), v.origin))
+    for name, v in res.thresholds.items():
+        rows.append((f"thresholds.{name}", _toml(v.value), v.origin))
+    width = max(len(k) + len(val) + 3 for k, val, _ in rows)
+    for key, val, origin in rows:
+        lines.append(f"{key} = {val}".ljust(width) + f"  # {origin}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    import json
+
+    if value is None:
+        return '""  (unset)'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
