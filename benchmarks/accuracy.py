@@ -252,10 +252,12 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=400, help="pairs sampled per set")
     ap.add_argument("--fit", action="store_true", help="grid-search the thresholds on the fit sets")
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
+    ap.add_argument("--runtime", choices=("onnx", "torch"), help="embedding runtime (default: verify's default)")
+    ap.add_argument("--verdicts", type=Path, help="write every pair's verdict as JSON here (to compare runtimes)")
     args = ap.parse_args()
     dev: Path = args.dev
     t0 = time.time()
-    emb = CachedEmbedder(load_embedder(None))
+    emb = CachedEmbedder(load_embedder(None, args.runtime))
     n = args.limit
     fit_sets = {
         "stsb-train": load_stsb(dev / "stsb" / "sts-train.csv", n),
@@ -323,12 +325,16 @@ def main() -> None:
         th = replace(th, quote_match_min=t_q, quote_paraphrase_min=chosen["quote_paraphrase_min"])
 
     results = []
+    all_verdicts: dict[str, list[str]] = {}
     for name, pairs in {**fit_sets, **report_sets}.items():
         verdicts = run_pairs(pairs, th, emb)
+        all_verdicts[name] = verdicts
         fig = support_figures(name, pairs, verdicts, cosines(pairs, emb), t_cos)
         fig["split"] = "fit" if name in fit_sets else "report"
         results.append(fig)
     clough_table, _ = clough(dev, "c", th, emb)
+    if args.verdicts:
+        args.verdicts.write_text(json.dumps(all_verdicts, indent=1) + "\n", encoding="utf-8")
     out = {
         "thresholds": {k: getattr(th, k) for k in ("quote_match_min", "quote_paraphrase_min", "support_min",
                                                    "contradiction_context_min", "claim_copied_min")},

@@ -4,12 +4,18 @@ for end-to-end tests."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+# The tests (and the processes they start) keep their embedding cache and ONNX export
+# apart from the user's.
+os.environ.setdefault("VERIFY_CACHE_DIR", tempfile.mkdtemp(prefix="verify-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpora" / "seed"

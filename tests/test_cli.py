@@ -17,8 +17,8 @@ OFFICIAL = str(SEED / "official.txt")
 def _fake_model(monkeypatch):
     """The CLI tests here check errors and exit codes: a fake embedder is enough."""
     fake = FakeEmbedder()
-    monkeypatch.setattr(embed, "load_embedder", lambda model=None: fake)
-    monkeypatch.setattr("verify.api.load_embedder", lambda model=None: fake)
+    monkeypatch.setattr(embed, "load_embedder", lambda model=None, runtime=None: fake)
+    monkeypatch.setattr("verify.api.load_embedder", lambda model=None, runtime=None: fake)
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:

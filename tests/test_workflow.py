@@ -31,7 +31,7 @@ INVENTED = 'Biden told reporters: "I will never speak to Putin again."\n'
 @pytest.fixture
 def fake(monkeypatch) -> FakeEmbedder:
     f = FakeEmbedder()
-    monkeypatch.setattr("verify.api.load_embedder", lambda model=None: f)
+    monkeypatch.setattr("verify.api.load_embedder", lambda model=None, runtime=None: f)
     return f
 
 
@@ -115,8 +115,8 @@ def test_verify_toml_and_bad_config(tmp_path: Path, capsys, monkeypatch, fake) -
     monkeypatch.chdir(tmp_path)
     (tmp_path / "verify.toml").write_text('against = "x.txt"\ncolour = "red"\n', encoding="utf-8")
     assert run(["config"], capsys)[:3:2] == (
-        2, "Error: verify.toml: unknown setting 'colour'; expected one of against, fail-on, model, encoding, format, "
-           "output, html, json, sarif, markdown, baseline, thresholds\n")
+        2, "Error: verify.toml: unknown setting 'colour'; expected one of against, fail-on, model, encoding, runtime, "
+           "cache, format, output, html, json, sarif, markdown, baseline, thresholds\n")
     (tmp_path / "verify.toml").write_text('against = "x.txt"\nfail-on = "sometimes"\n', encoding="utf-8")
     code, _, err = run(["config"], capsys)
     assert code == 2 and err.startswith("Error: unknown --fail-on value 'sometimes'")
@@ -189,22 +189,27 @@ def test_many_articles_and_source_folders(tmp_path: Path, capsys, fake) -> None:
 @pytest.mark.model
 def test_twenty_articles_load_the_model_once(tmp_path: Path, capsys, monkeypatch) -> None:
     loads = []
-    original = embed.SentenceTransformerEmbedder._load
 
-    def counting(self):
-        if self._model is None:
-            loads.append(self.name)
-        return original(self)
+    def counting(cls, attr):
+        original = cls._load
+
+        def load(self):
+            if getattr(self, attr) is None:
+                loads.append((cls.__name__, self.name))
+            return original(self)
+
+        monkeypatch.setattr(cls, "_load", load)
 
     monkeypatch.setattr(embed, "_LOADED", {})
-    monkeypatch.setattr(embed.SentenceTransformerEmbedder, "_load", counting)
+    counting(embed.SentenceTransformerEmbedder, "_model")
+    counting(embed.OnnxEmbedder, "_session")
     paragraphs = [p for p in SEED.joinpath("article.txt").read_text(encoding="utf-8").split("\n") if len(p) > 80]
     for i in range(20):
         (tmp_path / f"a{i:02d}.txt").write_text(paragraphs[i % len(paragraphs)] + f"\n\nStory {i}.\n", encoding="utf-8")
     code, out, _ = run([str(tmp_path), "-a", OFFICIAL, "--format", "json"], capsys)
     assert code in (0, 1)
     assert len(json.loads(out)["reports"]) == 20
-    assert loads == ["all-MiniLM-L6-v2 (packaged)"]
+    assert loads == [("OnnxEmbedder", "all-MiniLM-L6-v2 (packaged)")]
 
 
 # ------------------------------------------------------------------ integrations

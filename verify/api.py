@@ -79,7 +79,10 @@ def verify_many(
     settings = settings or Settings()
     if not sources:
         raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
-    source_paths = collect_files(sources)
+    from verify.archive import is_archive
+
+    archive_paths = [os.fspath(p) for p in sources if is_archive(os.fspath(p))]
+    source_paths = collect_files([p for p in sources if os.fspath(p) not in archive_paths])
     article_paths = collect_files(articles, "article")
     if not article_paths:
         raise ConfigError("no article given")
@@ -90,8 +93,54 @@ def verify_many(
     if len(arts) > 1:  # one model, and each source sentence encoded once for all articles
         from verify.embed import MemoEmbedder
 
-        embedder = MemoEmbedder(embedder if embedder is not None else load_embedder(settings.model))
-    return [verify_documents(art, docs, settings, embedder) for art in arts]
+        embedder = MemoEmbedder(embedder if embedder is not None else default_embedder(settings))
+    if not archive_paths:
+        return [verify_documents(art, docs, settings, embedder) for art in arts]
+    return _against_archives(arts, docs, archive_paths, settings, embedder or default_embedder(settings))
+
+
+def _against_archives(arts: Sequence[Document], docs: Sequence[Document], archive_paths: Sequence[str],
+                      settings: Settings, embedder: Embedder) -> list[Report]:
+    """Each article against the given files plus the archive documents it draws on."""
+    from dataclasses import replace
+
+    from verify.archive import Archive, ArchiveEmbedder, check_model, documents_for
+
+    archives = [Archive(p) for p in archive_paths]
+    try:
+        emb: Embedder = embedder
+        for a in archives:
+            check_model(a, embedder)
+            emb = ArchiveEmbedder(emb, a)
+        reports = []
+        for art in arts:
+            chosen: list[Document] = list(docs)
+            for a in archives:
+                chosen += documents_for(a, art, settings, embedder)
+            chosen = [replace(d, id=f"S{i + 1}") for i, d in enumerate(chosen)]
+            reports.append(verify_documents(art, chosen, settings, emb))
+        return reports
+    finally:
+        for a in archives:
+            a.close()
+
+
+def default_embedder(settings: Settings) -> Embedder:
+    """The settings' model on the settings' runtime, with the on-disk cache of source
+    embeddings unless the settings turn it off. Nothing is loaded until it is used."""
+    base = load_embedder(settings.model, settings.runtime)
+    if not settings.cache:
+        return base
+    from verify.cache import CachedEmbedder, EmbeddingCache
+
+    key = getattr(base, "key", None) or base.name
+    return CachedEmbedder(base, EmbeddingCache(), f"{type(base).__name__}:{key}")
+
+
+def encode_sources(emb: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """Source-side texts, through the embedder's cache where it has one."""
+    method = getattr(emb, "encode_sources", None)
+    return method(texts) if method is not None else emb.encode(texts)
 
 
 def verify_texts(
@@ -147,12 +196,15 @@ def verify_documents(
     src_emb = np.zeros((0, 0), dtype=np.float32)
     unit_vectors: list[np.ndarray] = []
     if need_model:
-        emb = embedder or load_embedder(settings.model)
+        emb = embedder or default_embedder(settings)
         texts = [n.text for n in index.norms] + [c.text for c in index.clauses]
         q_texts = [q_inputs[i].norm.text for i in pending_quotes]
         c_texts = [ci.compared.replace(" \u2026 ", " ") for ci in claims]
         cl_texts = [c.text for ci in claims for c in ci.clauses]
-        vectors = emb.encode(texts + q_texts + c_texts + cl_texts)
+        article_vectors = emb.encode(q_texts + c_texts + cl_texts)
+        source_vectors = encode_sources(emb, texts)
+        vectors = np.concatenate([v for v in (source_vectors, article_vectors) if v.size]) if (
+            source_vectors.size or article_vectors.size) else np.zeros((0, 0), dtype=np.float32)
         n_s, n_c = len(index.norms), len(index.clauses)
         src_emb = vectors[:n_s]
         src_clause_emb = vectors[n_s:n_s + n_c]

@@ -25,7 +25,7 @@ app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions
 baseline_app = typer.Typer(add_completion=False, rich_markup_mode=None, help="Accepted findings (a baseline file).")
 app.add_typer(baseline_app, name="baseline")
 
-SUBCOMMANDS = ("check", "config", "baseline")
+SUBCOMMANDS = ("check", "config", "baseline", "index")
 DEFAULT_BASELINE = "verify-baseline.json"
 
 
@@ -41,6 +41,8 @@ FailOn = Annotated[str | None, typer.Option(
     "--fail-on", help="Verdicts that make the exit code 1: names, comma-separated, or strict|default|lenient|none.")]
 Model = Annotated[str | None, typer.Option(help="A sentence-transformers model path instead of the packaged MiniLM.")]
 Encoding = Annotated[str | None, typer.Option(help="Decode inputs with this encoding instead of detecting it.")]
+Runtime = Annotated[str | None, typer.Option("--runtime", help="Embedding runtime: onnx (default) or torch (sentence-transformers).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the on-disk cache of source embeddings.")]
 ConfigPath = Annotated[str | None, typer.Option("--config", help="Read settings from this file instead of searching.")]
 Isolated = Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")]
 
@@ -53,7 +55,8 @@ def _resolve(cli: dict[str, Any], config: str | None, isolated: bool) -> Any:
 
 def _settings(res: Any) -> Settings:
     return replace(Settings(), thresholds=res.thresholds_obj(), fail_on=parse_fail_on(res.get("fail-on")),
-                   model=res.get("model"), encoding=res.get("encoding"))
+                   model=res.get("model"), encoding=res.get("encoding"), runtime=res.get("runtime"),
+                   cache=bool(res.get("cache")))
 
 
 @app.command(help="Check the quotations and claims of each ARTICLE against the --against sources.")
@@ -71,6 +74,8 @@ def check(
     baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings this baseline file does not accept.")] = None,
     model: Model = None,
     encoding: Encoding = None,
+    runtime: Runtime = None,
+    no_cache: NoCache = False,
     config: ConfigPath = None,
     isolated: Isolated = False,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour the text output.")] = None,
@@ -82,7 +87,8 @@ def check(
 
     res = _resolve({"against": against, "fail-on": fail_on, "model": model, "encoding": encoding, "format": fmt,
                     "output": output, "json": json_path, "html": html_path, "sarif": sarif_path,
-                    "markdown": markdown_path, "baseline": baseline}, config, isolated)
+                    "markdown": markdown_path, "baseline": baseline, "runtime": runtime,
+                    "cache": False if no_cache else None}, config, isolated)
     settings = _settings(res)
     out = res.get("output")
     reporter = get_reporter(res.get("format"), color=bool(sys.stdout.isatty() if color is None and out == "-" else color))
@@ -128,12 +134,15 @@ def config_cmd(
     fail_on: FailOn = None,
     model: Model = None,
     encoding: Encoding = None,
+    runtime: Runtime = None,
+    no_cache: NoCache = False,
     config: ConfigPath = None,
     isolated: Isolated = False,
 ) -> int:
     from verify.configfile import describe
 
-    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "encoding": encoding}, config, isolated)
+    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "encoding": encoding, "runtime": runtime,
+                    "cache": False if no_cache else None}, config, isolated)
     sys.stdout.write(describe(res))
     return 0
 
@@ -145,6 +154,8 @@ def baseline_create(
     baseline: Annotated[str | None, typer.Option("--baseline", help=f"The file to write (default {DEFAULT_BASELINE}).")] = None,
     model: Model = None,
     encoding: Encoding = None,
+    runtime: Runtime = None,
+    no_cache: NoCache = False,
     config: ConfigPath = None,
     isolated: Isolated = False,
 ) -> int:
@@ -152,7 +163,8 @@ def baseline_create(
     from verify.api import verify_many
     from verify.report import write_output
 
-    res = _resolve({"against": against, "model": model, "encoding": encoding, "baseline": baseline}, config, isolated)
+    res = _resolve({"against": against, "model": model, "encoding": encoding, "baseline": baseline, "runtime": runtime,
+                    "cache": False if no_cache else None}, config, isolated)
     if not res.get("against"):
         raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
     reports = verify_many(articles, res.get("against"), _settings(res))
@@ -161,6 +173,40 @@ def baseline_create(
     write_output(path, content)
     n = content.count('"fingerprint"')
     print(f"Wrote baseline with {n} accepted finding{'s' if n != 1 else ''} to {path}", file=sys.stderr)
+    return 0
+
+
+@app.command(name="index", help="Build or update an archive of official documents (SQLite + ANN + full text).")
+def index_cmd(
+    folder: Annotated[str, typer.Argument(help="A folder of official documents (txt, md, html, pdf).")],
+    out: Annotated[str, typer.Option("--out", help="The archive file to create or update.")],
+    model: Model = None,
+    encoding: Encoding = None,
+    runtime: Runtime = None,
+    config: ConfigPath = None,
+    isolated: Isolated = False,
+) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from verify.api import default_embedder
+    from verify.archive import build_index
+
+    res = _resolve({"model": model, "encoding": encoding, "runtime": runtime, "cache": False}, config, isolated)
+    settings = _settings(res)
+    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name[-40:])
+
+        stats = build_index(folder, out, settings, default_embedder(settings), progress)
+    print(f"Indexed {stats.documents} documents ({stats.added} added, {stats.updated} updated, {stats.removed} removed, "
+          f"{stats.unchanged} unchanged; {stats.sentences} sentences, {stats.encoded} texts encoded) into {out} "
+          f"({stats.size_bytes / 1e6:.1f} MB) in {stats.seconds:.1f} s", file=sys.stderr)
+    if stats.skipped:
+        print(f"Skipped {len(stats.skipped)} file{'s' if len(stats.skipped) != 1 else ''} without a document extension: "
+              + ", ".join(stats.skipped[:5]) + (" …" if len(stats.skipped) > 5 else ""), file=sys.stderr)
     return 0
 
 

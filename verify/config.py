@@ -69,6 +69,8 @@ class Settings:
     model: str | None = None  # None: the packaged all-MiniLM-L6-v2
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
     encoding: str | None = None  # force an input encoding instead of detecting it
+    runtime: str | None = None  # "onnx" | "torch"; None: VERIFY_RUNTIME or embed.DEFAULT_RUNTIME
+    cache: bool = True  # keep source-sentence embeddings in the user cache directory
 
     def with_fail_on(self, value: str) -> Settings:
         return replace(self, fail_on=parse_fail_on(value))

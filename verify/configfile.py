@@ -22,6 +22,8 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "fail-on": ((list, str), "verdicts or a level that make the exit code 1"),
     "model": (str, "a sentence-transformers model path"),
     "encoding": (str, "decode inputs with this encoding"),
+    "runtime": (str, "embedding runtime: onnx or torch"),
+    "cache": (bool, "keep source embeddings in the user cache directory"),
     "format": (str, "standard-output format"),
     "output": (str, "file for the --format output"),
     "html": (str, "also write the HTML report here"),
@@ -99,6 +101,7 @@ def load_table(path: Path) -> dict[str, Any]:
 def defaults() -> dict[str, Any]:
     return {
         "against": [], "fail-on": ",".join(DEFAULT_FAIL_ON), "model": None, "encoding": None,
+        "runtime": None, "cache": True,
         "format": "text", "output": "-", "html": None, "json": None, "sarif": None, "markdown": None,
         "baseline": None,
     }
@@ -116,6 +119,10 @@ def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool 
     res = Resolved(file=found[0] if found else None)
     for key, value in defaults().items():
         res.values[key] = Value(value, "default")
+    from verify.embed import DEFAULT_RUNTIME, RUNTIMES
+
+    env_runtime = os.environ.get("VERIFY_RUNTIME")
+    res.values["runtime"] = Value(env_runtime, "environment VERIFY_RUNTIME") if env_runtime else Value(DEFAULT_RUNTIME, "default")
     for f in fields(Thresholds):
         res.thresholds[f.name] = Value(f.default, "default")
     if found:
@@ -153,6 +160,8 @@ def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool 
             continue
         res.values[key] = Value(value, "command line")
     parse_fail_on(res.get("fail-on"))  # fail early on a bad value, wherever it came from
+    if res.get("runtime") not in RUNTIMES:
+        raise ConfigError(f"unknown runtime {res.get('runtime')!r}; expected one of {', '.join(RUNTIMES)}")
     return res
 
 

@@ -44,6 +44,7 @@ class Document:
     format: str = "text"  # text | markdown | html | pdf
     notes: tuple[str, ...] = ()
     line_index: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    date: str | None = None  # ISO date of the document, where its name or opening says it
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -309,6 +310,7 @@ class Report:
                 "sha256": d.sha256,
                 "encoding": d.encoding,
                 "format": d.format,
+                "date": d.date,
                 "notes": list(d.notes),
             }
 

@@ -17,6 +17,7 @@ import codecs
 import hashlib
 import io
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,6 +233,7 @@ def document_from_bytes(
         format=fmt,
         notes=tuple(notes),
         line_index=line_starts(text),
+        date=document_date(name, text),
     )
 
 
@@ -254,3 +256,22 @@ def document_from_text(text: str, path: str, doc_id: str) -> Document:
         format="text",
         line_index=line_starts(text),
     )
+
+
+_DATE_IN_NAME = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)-(0[1-9]|1[0-2])-([0-2]\d|3[01])(?!\d)")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_DATE_IN_TEXT = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+(\d{1,2}),\s+(\d{4})\b")
+
+
+def document_date(path: str, text: str) -> str | None:
+    """The document's date, ISO 8601: from a YYYY-MM-DD in its file name, else the first
+    "Month D, YYYY" in its first 2,000 characters, else None."""
+    m = _DATE_IN_NAME.search(os.path.basename(path))
+    if m:
+        return "-".join(m.groups())
+    m = _DATE_IN_TEXT.search(text[:2000])
+    if m:
+        month = _MONTHS.index(m.group(1).lower()) + 1
+        return f"{m.group(3)}-{month:02d}-{int(m.group(2)):02d}"
+    return None

@@ -284,5 +284,6 @@ class HtmlReporter:
             "claim_parts": {u.id: _claim_parts(u) for u in report.units if u.unsupported_spans},
             "omitted": [(omitted_ids[i], o) for i, o in enumerate(report.omitted)],
             "source_paths": {d.id: d.path for d in report.sources},
+            "source_dates": {d.id: d.date for d in report.sources},
         }
         return _environment().get_template("report.html.j2").render(context)

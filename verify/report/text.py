@@ -82,9 +82,11 @@ class TextReporter:
             f"{mark[0]}{escape(_short(unit.text))}{mark[1]}{who}{accepted}"
         )
         pad = " " * 4
+        dates = {d.id: d.date for d in report.sources}
         for ev in unit.evidence[:3]:
             section = f" · {escape(ev.section)}" if ev.section else ""
-            con.print(f"{pad}[dim]source {ev.source}{section} · line {ev.line} · {ev.similarity:.2f}:[/] "
+            date = f" ({dates[ev.source]})" if dates.get(ev.source) else ""
+            con.print(f"{pad}[dim]source {ev.source}{date}{section} · line {ev.line} · {ev.similarity:.2f}:[/] "
                       f"{escape(_short(ev.text))}")
         for e in unit.edits:
             label = "conflict" if unit.kind == "claim" else ("edit" if e.meaningful else "cosmetic")

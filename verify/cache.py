@@ -1,0 +1,116 @@
+"""On-disk cache of source-sentence embeddings: SQLite in the user cache directory,
+keyed by model and text hash, so a source is never encoded twice. Safe under concurrent
+runs (SQLite locking, WAL journal, idempotent inserts); any trouble with the cache turns
+it off for the run instead of failing it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+
+import numpy as np
+
+from verify.embed import Embedder, cache_dir
+
+CACHE_FILE = "embeddings.sqlite3"
+#: Seconds a run waits for another run's write lock before it gives up on the cache.
+LOCK_TIMEOUT_S = 10.0
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:16]
+
+
+class EmbeddingCache:
+    """(model key, text hash) → float32 vector."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or os.path.join(cache_dir(), CACHE_FILE)
+        self._db: sqlite3.Connection | None = None
+        self.disabled = False
+        self.hits = 0
+        self.misses = 0
+
+    def _conn(self) -> sqlite3.Connection | None:
+        if self.disabled:
+            return None
+        if self._db is None:
+            try:
+                os.makedirs(os.path.dirname(self.path), exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key BLOB NOT NULL, "
+                           "dim INTEGER NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+                self._db = db
+            except (sqlite3.Error, OSError):
+                self.disabled = True
+                return None
+        return self._db
+
+    def get(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        db = self._conn()
+        if db is None or not texts:
+            return {}
+        keys = {text_key(t): t for t in texts}
+        found: dict[str, np.ndarray] = {}
+        try:
+            items = list(keys)
+            for i in range(0, len(items), 500):
+                chunk = items[i:i + 500]
+                rows = db.execute(f"SELECT key, dim, vec FROM vectors WHERE model = ? AND key IN ({','.join('?' * len(chunk))})",
+                                  [model, *chunk]).fetchall()
+                for key, dim, vec in rows:
+                    arr = np.frombuffer(vec, dtype=np.float32)
+                    if arr.size == dim:
+                        found[keys[key]] = arr
+        except sqlite3.Error:
+            self.disabled = True
+            return {}
+        self.hits += len(found)
+        self.misses += len(set(texts)) - len(found)
+        return found
+
+    def put(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        db = self._conn()
+        if db is None or not len(texts):
+            return
+        rows = [(model, text_key(t), int(v.size), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                for t, v in zip(texts, vectors, strict=True)]
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR IGNORE INTO vectors (model, key, dim, vec) VALUES (?, ?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            self.disabled = True
+
+
+class CachedEmbedder:
+    """An embedder whose ``encode_sources`` goes through the disk cache; ``encode`` (for
+    the copy itself) never touches it, so unpublished copy is not stored."""
+
+    def __init__(self, inner: Embedder, cache: EmbeddingCache, model_key: str) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.cache = cache
+        self.model_key = model_key
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.encode(texts)
+
+    def encode_sources(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        found = self.cache.get(self.model_key, texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            vectors = self.inner.encode(missing)
+            self.cache.put(self.model_key, missing, vectors)
+            found.update(zip(missing, vectors, strict=True))
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
