@@ -181,3 +181,24 @@ def test_cli_index_and_check_against_archive(tmp_path: Path) -> None:
     assert check.returncode == direct.returncode == 1, check.stderr
     assert [(u["id"], u["verdict"]) for u in json.loads(check.stdout)["units"]] == [
         (u["id"], u["verdict"]) for u in json.loads(direct.stdout)["units"]]
+
+
+def test_bad_input_exits_cleanly_while_the_model_loads(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "verify", str(tmp_path / "missing.txt"), "-a", str(SEED / "official.txt")],
+                          capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"Error: {tmp_path / 'missing.txt'}: no such file\n")
+
+
+def test_writing_to_a_device_or_pipe_never_replaces_it(tmp_path: Path) -> None:
+    import stat
+
+    from verify.report import write_output
+
+    write_output(os.devnull, "report\n")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    write_output(str(fifo), "through the pipe\n")
+    assert reader.communicate(timeout=10)[0] == "through the pipe\n"
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

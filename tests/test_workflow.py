@@ -190,19 +190,19 @@ def test_many_articles_and_source_folders(tmp_path: Path, capsys, fake) -> None:
 def test_twenty_articles_load_the_model_once(tmp_path: Path, capsys, monkeypatch) -> None:
     loads = []
 
-    def counting(cls, attr):
-        original = cls._load
+    def counting(cls, method, attr):
+        original = getattr(cls, method)
 
         def load(self):
-            if getattr(self, attr) is None:
+            if getattr(self, attr) is None:  # a real load, not a call that finds it loaded
                 loads.append((cls.__name__, self.name))
             return original(self)
 
-        monkeypatch.setattr(cls, "_load", load)
+        monkeypatch.setattr(cls, method, load)
 
     monkeypatch.setattr(embed, "_LOADED", {})
-    counting(embed.SentenceTransformerEmbedder, "_model")
-    counting(embed.OnnxEmbedder, "_session")
+    counting(embed.SentenceTransformerEmbedder, "_load", "_model")
+    counting(embed.OnnxEmbedder, "_load_locked", "_session")  # runs under the lock, once per load
     paragraphs = [p for p in SEED.joinpath("article.txt").read_text(encoding="utf-8").split("\n") if len(p) > 80]
     for i in range(20):
         (tmp_path / f"a{i:02d}.txt").write_text(paragraphs[i % len(paragraphs)] + f"\n\nStory {i}.\n", encoding="utf-8")

@@ -268,12 +268,13 @@ _WORD = re.compile(r"\w+")
 def _character_warnings(doc: Document) -> list[Warning_]:
     """Invisible characters and mixed-script words (a Cyrillic letter in a Latin word)."""
     out = []
-    if not doc.text.isascii():
-        from confusable_homoglyphs import confusables
+    words = [m for m in _WORD.finditer(doc.text) if not m.group().isascii()] if not doc.text.isascii() else []
+    if words:
+        from confusable_homoglyphs import confusables  # loads its tables: only when a word needs it
 
-        for m in _WORD.finditer(doc.text):
+        for m in words:
             word = m.group()
-            if not word.isascii() and confusables.is_mixed_script(word):
+            if confusables.is_mixed_script(word):
                 out.append(Warning_(doc.id, "mixed_script", f"word {word!r} mixes scripts",
                                     m.start(), m.end(), doc.line(m.start())))
     for pos, ch in invisible_chars(doc.text):

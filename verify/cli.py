@@ -99,6 +99,7 @@ def check(
     if not res.get("against"):
         raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
     accepted = baseline_mod.load(res.get("baseline")) if res.get("baseline") else None
+    _prefetch(settings)
     reports = verify_many(articles, res.get("against"), settings)
     if accepted is not None:
         reports = [baseline_mod.apply(r, accepted) for r in reports]
@@ -117,6 +118,42 @@ def check(
         if path != "-":
             print(f"Wrote {extra_reporter.label} report to {path}", file=sys.stderr)
     return 0 if exit_zero else max(r.exit_code for r in reports)
+
+
+def _prefetch(settings: Settings) -> None:
+    """Start loading the model while the inputs are read (it is almost always needed)."""
+    from verify.embed import load_embedder
+
+    try:
+        embedder = load_embedder(settings.model, settings.runtime)
+    except VerifyError:
+        return
+    start = getattr(embedder, "prefetch", None)
+    if start is not None:
+        start()
+
+
+def _early_prefetch(args: list[str]) -> None:
+    """Start loading the model before the options are parsed, where the command line
+    names it (or the default) and no configuration file may name another."""
+    if any(a in ("--help", "-h", "--version", "--config") for a in args):
+        return
+    model = runtime = None
+    for i, a in enumerate(args[:-1]):
+        if a == "--model":
+            model = args[i + 1]
+        elif a == "--runtime":
+            runtime = args[i + 1]
+    if "--isolated" not in args:
+        from verify.configfile import find_config
+
+        try:
+            found = find_config()
+        except VerifyError:
+            return
+        if found and ("model" in found[1] or "runtime" in found[1]):
+            return  # check() prefetches once the configuration is resolved
+    _prefetch(replace(Settings(), model=model, runtime=runtime))
 
 
 def _html_name(article: str, reports: list[Any]) -> str:
@@ -215,6 +252,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in SUBCOMMANDS and args[0] not in ("--help", "-h"):
         args.insert(0, "check")  # `verify ARTICLE --against SOURCE` is `verify check ...`
+    if args and args[0] == "check":
+        _early_prefetch(args)
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="verify", standalone_mode=False)
@@ -237,4 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: still one line and exit 2, never a traceback
         print(f"Error: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
         code = 2
+    from verify.embed import wait_for_prefetch
+
+    wait_for_prefetch()
     sys.exit(code if isinstance(code, int) else 0)

@@ -8,6 +8,7 @@ a path to (or the cached name of) any sentence-transformers model.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -92,8 +93,9 @@ class SentenceTransformerEmbedder:
 
 #: Bumped when the export changes, so old exports in the cache are not reused.
 EXPORT_VERSION = "1"
-#: Texts per inference call. Texts are sorted by length first, so a batch pads little.
-ONNX_BATCH = 32
+#: Texts per inference call. Texts are sorted by length first, so a batch pads little;
+#: on 2 CPU cores 8 was fastest (seed article: 0.09 s at 8, 0.13 s at 16, 0.22 s at 32).
+ONNX_BATCH = 8
 
 
 def cache_dir() -> str:
@@ -192,6 +194,16 @@ def model_key(model: str | None) -> str:
     return hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
 
+_PREFETCHING: list[threading.Thread] = []
+
+
+def wait_for_prefetch() -> None:
+    """Let background model loads finish: a process must not exit while a native
+    runtime is being initialised in another thread."""
+    while _PREFETCHING:
+        _PREFETCHING.pop().join()
+
+
 class OnnxEmbedder:
     """The same embeddings as sentence-transformers (mean pooling, unit length) from an
     ONNX export of the model run by onnxruntime: no torch import after the first export."""
@@ -203,6 +215,8 @@ class OnnxEmbedder:
         self._session = None
         self._tokenizer = None
         self.loads = 0
+        self._lock = threading.Lock()
+        self._error: ModelError | None = None
         self.path = model or packaged_model_path()
         self.info = _model_files(self.path)
         if not self.info:
@@ -210,9 +224,34 @@ class OnnxEmbedder:
         self.key = model_key(model)
         self.onnx_path = os.path.join(cache_dir(), "models", self.key, "model.onnx")
 
+    def prefetch(self) -> None:
+        """Start loading the model in the background (the run reads and segments its
+        inputs meanwhile); errors surface when the model is first used. Once is enough."""
+        if getattr(self, "_prefetched", False):
+            return
+        self._prefetched = True
+
+        def work() -> None:
+            try:
+                self._load()
+            except ModelError as exc:
+                self._error = exc
+            except Exception as exc:  # reported on first use, as one line
+                self._error = ModelError(f"cannot load model {self.path!r} with onnxruntime: {exc}")
+
+        thread = threading.Thread(target=work, name="verify-model-load", daemon=True)
+        _PREFETCHING.append(thread)
+        thread.start()
+
     def _load(self):  # type: ignore[no-untyped-def]
-        if self._session is not None:
-            return self._session, self._tokenizer
+        with self._lock:
+            if self._error is not None:
+                raise self._error
+            if self._session is not None:
+                return self._session, self._tokenizer
+            return self._load_locked()
+
+    def _load_locked(self):  # type: ignore[no-untyped-def]
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -223,7 +262,16 @@ class OnnxEmbedder:
             opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
             opts.inter_op_num_threads = 1
             opts.log_severity_level = 3
-            self._session = ort.InferenceSession(self.onnx_path, opts, providers=["CPUExecutionProvider"])
+            optimized = self.onnx_path.replace(".onnx", f".ort-{ort.__version__}.optimized.onnx")
+            if os.path.exists(optimized):  # optimised once, loaded as is afterwards
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+                self._session = ort.InferenceSession(optimized, opts, providers=["CPUExecutionProvider"])
+            else:
+                tmp = f"{optimized}.{os.getpid()}.tmp"
+                opts.optimized_model_filepath = tmp
+                self._session = ort.InferenceSession(self.onnx_path, opts, providers=["CPUExecutionProvider"])
+                if os.path.exists(tmp):
+                    os.replace(tmp, optimized)
             tok = Tokenizer.from_file(os.path.join(self.path, "tokenizer.json"))
             tok.enable_truncation(max_length=int(self.info["max_seq_length"]))  # type: ignore[call-overload]
             tok.enable_padding()  # to the longest in the batch, never a fixed 128
@@ -240,6 +288,11 @@ class OnnxEmbedder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         session, tok = self._load()
+        unique = list(dict.fromkeys(texts))
+        if len(unique) < len(texts):
+            vectors = self.encode(unique)
+            row_of = {t: i for i, t in enumerate(unique)}
+            return vectors[[row_of[t] for t in texts]]
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
         out = np.zeros((len(texts), 0), dtype=np.float32)
         rows: dict[int, np.ndarray] = {}

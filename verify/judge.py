@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,7 @@ class Passage:
     tokens: tuple[Token, ...]
     sentences: tuple[int, ...]  # indices into SourceIndex.sentences
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(t.key for t in self.tokens)
 

@@ -57,21 +57,26 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
 
+_RUNS = re.compile(r"[!-~]+|\s+|.", re.DOTALL)
+
+
 def normalize(text: str, offset: int = 0) -> Normalized:
     """Normalise ``text`` (a slice of a document starting at ``offset``)."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     n = len(text)
-    ascii_fast = text.isascii()
-    i = 0
     pending_space = -1  # original start of a run of white space not yet written
-    while i < n:
+    pos = 0
+    while pos < n:
+        m = _RUNS.match(text, pos)
+        assert m is not None
+        i, j = m.start(), m.end()
         ch = text[i]
         if ch.isspace():
             if pending_space < 0:
                 pending_space = i
-            i += 1
+            pos = j
             continue
         if pending_space >= 0:
             if out:
@@ -79,22 +84,27 @@ def normalize(text: str, offset: int = 0) -> Normalized:
                 starts.append(pending_space)
                 ends.append(i)
             pending_space = -1
+        if "!" <= ch <= "~":
+            # printable ASCII maps to itself, unless a combining mark follows the last one
+            if j < n and _is_mark(text[j]):
+                j -= 1
+            if j > i:
+                out.append(text[i:j])
+                starts.extend(range(i, j))
+                ends.extend(range(i + 1, j + 1))
+                pos = j
+                continue
         j = i + 1
-        if ascii_fast:
-            cluster = ch
-        else:
-            while j < n and _is_mark(text[j]):
-                j += 1
-            cluster = unicodedata.normalize("NFKC", text[i:j]).translate(_TRANSLATE)
-            if not cluster:
-                cluster = text[i:j]
+        while j < n and _is_mark(text[j]):
+            j += 1
+        cluster = unicodedata.normalize("NFKC", text[i:j]).translate(_TRANSLATE)
+        if not cluster:
+            cluster = text[i:j]
         for c in cluster:
-            if c.isspace():
-                c = " "
-            out.append(c)
+            out.append(" " if c.isspace() else c)
             starts.append(i)
             ends.append(j)
-        i = j
+        pos = j
     return Normalized("".join(out), tuple(starts), tuple(ends), offset)
 
 

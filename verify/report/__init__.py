@@ -74,6 +74,16 @@ def write_output(path: str, content: str) -> None:
         sys.stdout.write(content)
         sys.stdout.flush()
         return
+    if os.path.exists(path) and not os.path.isfile(path):
+        if os.path.isdir(path):
+            raise InputError(f"{path}: is a folder; give a file name for the report")
+        # a device or a pipe (/dev/null, /dev/stdout, a FIFO): write into it, never replace it
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(content)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        return
     directory = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(directory, exist_ok=True)
