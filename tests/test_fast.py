@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import DEV, ROOT, SEED, FakeEmbedder, need
 from verify import Settings, verify_files, verify_many
-from verify.cache import CachedEmbedder, EmbeddingCache
+from verify.cache import CACHE_FILE, CachedEmbedder, EmbeddingCache
 from verify.embed import OnnxEmbedder, SentenceTransformerEmbedder, load_embedder
 from verify.errors import InputError
 from verify.read import document_date
@@ -104,12 +104,12 @@ def test_two_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
     assert outs[0][0] == outs[1][0]
     third = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert third.stdout == outs[0][0]
-    rows = sqlite3.connect(tmp_path / "cache" / "embeddings.sqlite3").execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    rows = sqlite3.connect(tmp_path / "cache" / CACHE_FILE).execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
     assert rows > 0
     nocache = subprocess.run([*cmd, "--no-cache"], env={**env, "VERIFY_CACHE_DIR": str(tmp_path / "other")},
                              capture_output=True, text=True, timeout=300)
     assert nocache.stdout == outs[0][0]
-    assert not (tmp_path / "other" / "embeddings.sqlite3").exists()
+    assert not (tmp_path / "other" / CACHE_FILE).exists()
 
 
 # ------------------------------------------------------------------ archive

@@ -167,3 +167,30 @@ def test_model_not_loaded_when_words_settle_everything() -> None:
                           [SOURCE], Settings(), embedder=emb)
     assert [u.verdict for u in report.units] == ["verbatim"]
     assert emb.calls == 0
+
+
+def test_pair_passages_built_from_their_sentences_equal_a_fresh_normalisation() -> None:
+    from tests.conftest import DEV, SEED
+    from verify.judge import _joined
+    from verify.normalize import normalize
+    from verify.read import read_document
+    from verify.segment import segment
+    from verify.tokens import tokenize
+
+    files = [SEED / "official.txt", SEED / "article.txt"]
+    speeches = DEV / "presidential_speeches" / "data"
+    if speeches.exists():
+        files += sorted(speeches.glob("*.txt"))[::100]
+    checked = 0
+    for path in files:
+        doc = read_document(path, "S1")
+        sents = segment(doc, is_source=True)
+        for a, b in zip(sents, sents[1:], strict=False):
+            text = doc.text[a.start:b.end]
+            na, nb = normalize(a.text, a.start), normalize(b.text, b.start)
+            n, toks = _joined(na, tuple(tokenize(na.text)), nb, tuple(tokenize(nb.text)), text, a.start, b.start)
+            fresh = normalize(text, a.start)
+            assert (n.text, n.starts, n.ends, n.offset) == (fresh.text, fresh.starts, fresh.ends, fresh.offset)
+            assert toks == tuple(tokenize(fresh.text))
+            checked += 1
+    assert checked > 50

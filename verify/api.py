@@ -23,7 +23,7 @@ from verify.judge import (
     prepare_claim,
     prepare_quote,
 )
-from verify.model import Document, Omitted, Report, Unit, Warning_
+from verify.model import Document, Omitted, Report, Sentence, Unit, Warning_
 from verify.normalize import describe_char, invisible_chars
 from verify.quotes import extract_quotes
 from verify.read import document_from_text, read_document
@@ -114,11 +114,12 @@ def _against_archives(arts: Sequence[Document], docs: Sequence[Document], archiv
             emb = ArchiveEmbedder(emb, a)
         reports = []
         for art in arts:
-            chosen: list[Document] = list(docs)
+            chosen: list[tuple[Document, tuple[Sentence, ...] | None]] = [(d, None) for d in docs]
             for a in archives:
                 chosen += documents_for(a, art, settings, embedder)
-            chosen = [replace(d, id=f"S{i + 1}") for i, d in enumerate(chosen)]
-            reports.append(verify_documents(art, chosen, settings, emb))
+            renamed = [(replace(d, id=f"S{i + 1}"), ss) for i, (d, ss) in enumerate(chosen)]
+            segmented = {d.id: tuple(replace(s, doc=d.id) for s in ss) for d, ss in renamed if ss is not None}
+            reports.append(verify_documents(art, [d for d, _ in renamed], settings, emb, segmented))
         return reports
     finally:
         for a in archives:
@@ -160,12 +161,15 @@ def verify_documents(
     sources: Sequence[Document],
     settings: Settings | None = None,
     embedder: Embedder | None = None,
+    segmented: dict[str, tuple[Sentence, ...]] | None = None,
 ) -> Report:
-    """Check one decoded article against decoded sources."""
+    """Check one decoded article against decoded sources (``segmented``: sentences of
+    sources already segmented, by document id, e.g. from an archive)."""
     settings = settings or Settings()
     th = settings.thresholds
     art_sents = segment(article)
-    src_sents = tuple(s for d in sources for s in segment(d, is_source=True))
+    known = segmented or {}
+    src_sents = tuple(s for d in sources for s in (known[d.id] if d.id in known else segment(d, is_source=True)))
     quotes, warnings = extract_quotes(article, art_sents)
     warns = sorted([*warnings, *_character_warnings(article)], key=lambda w: (w.start or 0, w.kind))
     index = SourceIndex.build(sources, src_sents, th.min_clause_words)

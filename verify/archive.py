@@ -25,10 +25,10 @@ from verify.cache import text_key
 from verify.config import Settings
 from verify.embed import Embedder
 from verify.errors import ConfigError, InputError
-from verify.model import Document, line_starts
+from verify.model import Document, Sentence, line_starts
 from verify.read import document_date
 
-SCHEMA = "verify-archive/1"
+SCHEMA = "verify-archive/2"
 #: How many nearest archive sentences each article sentence votes with.
 ARCHIVE_NEIGHBOURS = 10
 #: How many full-text hits each quotation votes with.
@@ -61,6 +61,7 @@ def is_archive(path: str) -> bool:
 
 def _connect(path: str) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    db.execute("PRAGMA page_size=8192")  # 1.5 kB vectors: few per page, no overflow chains
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     return db
@@ -75,9 +76,9 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, line INTEGER NOT NULL,
-    role TEXT NOT NULL, section TEXT, text TEXT NOT NULL, key BLOB NOT NULL);
+    role TEXT NOT NULL, section TEXT, paragraph INTEGER NOT NULL, text TEXT NOT NULL, key BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc_id);
-CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, vec BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS ann (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
     text, content='sentences', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
@@ -191,8 +192,9 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
             doc_id = cur.lastrowid
             norm_of = {s.start: idx.norms[i].text for i, s in enumerate(idx.sentences)}
             db.executemany(
-                "INSERT INTO sentences (doc_id, idx, start, end, line, role, section, text, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(doc_id, s.index, s.start, s.end, s.line, s.role, s.section, s.text,
+                "INSERT INTO sentences (doc_id, idx, start, end, line, role, section, paragraph, text, key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(doc_id, s.index, s.start, s.end, s.line, s.role, s.section, s.paragraph, s.text,
                   text_key(norm_of[s.start]) if s.start in norm_of else b"") for s in sents])
             db.executemany("INSERT OR IGNORE INTO vectors (key, vec) VALUES (?, ?)",
                            [(text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
@@ -308,8 +310,9 @@ class Archive:
             out.update(self.db.execute(f"SELECT id, doc_id FROM sentences WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
-    def documents(self, doc_ids: Sequence[int]) -> list[Document]:
-        """The stored documents, as Documents S1, S2, … in the order given."""
+    def documents(self, doc_ids: Sequence[int]) -> list[tuple[Document, tuple[Sentence, ...]]]:
+        """The stored documents, as Documents S1, S2, … in the order given, with their
+        stored sentences (segmented once, at index time)."""
         out = []
         for n, doc_id in enumerate(doc_ids):
             row = self.db.execute("SELECT path, sha256, encoding, format, date, notes, text FROM documents WHERE id = ?",
@@ -320,9 +323,13 @@ class Archive:
                 shown = os.path.relpath(original) if os.path.isfile(original) else f"{self.path}:{path}"
             except ValueError:
                 shown = original
-            out.append(Document(id=f"S{n + 1}", path=shown,
-                                text=text, sha256=sha, encoding=enc, format=fmt,
-                                notes=tuple(x for x in notes.split("\n") if x), line_index=line_starts(text), date=date))
+            doc = Document(id=f"S{n + 1}", path=shown, text=text, sha256=sha, encoding=enc, format=fmt,
+                           notes=tuple(x for x in notes.split("\n") if x), line_index=line_starts(text), date=date)
+            sents = tuple(Sentence(doc.id, idx, start, end, line, txt, role, section, paragraph)
+                          for idx, start, end, line, role, section, paragraph, txt in self.db.execute(
+                              "SELECT idx, start, end, line, role, section, paragraph, text FROM sentences "
+                              "WHERE doc_id = ? ORDER BY idx", (doc_id,)))
+            out.append((doc, sents))
         return out
 
     def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
@@ -358,7 +365,8 @@ class ArchiveEmbedder:
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
-def documents_for(archive: Archive, article: Document, settings: Settings, embedder: Embedder) -> list[Document]:
+def documents_for(archive: Archive, article: Document, settings: Settings,
+                  embedder: Embedder) -> list[tuple[Document, tuple[Sentence, ...]]]:
     """The archive documents ``article`` is judged against."""
     from verify.normalize import normalize
     from verify.quotes import extract_quotes

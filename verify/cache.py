@@ -14,7 +14,7 @@ import numpy as np
 
 from verify.embed import Embedder, cache_dir
 
-CACHE_FILE = "embeddings.sqlite3"
+CACHE_FILE = "embeddings-v2.sqlite3"
 #: Seconds a run waits for another run's write lock before it gives up on the cache.
 LOCK_TIMEOUT_S = 10.0
 
@@ -40,10 +40,12 @@ class EmbeddingCache:
             try:
                 os.makedirs(os.path.dirname(self.path), exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+                db.execute("PRAGMA page_size=8192")
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
-                db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key BLOB NOT NULL, "
-                           "dim INTEGER NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+                # a rowid table: vectors of 1.5 kB would overflow the pages of a WITHOUT ROWID one
+                db.execute("CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, model TEXT NOT NULL, "
+                           "key BLOB NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL, UNIQUE (model, key))")
                 self._db = db
             except (sqlite3.Error, OSError):
                 self.disabled = True

@@ -100,9 +100,8 @@ class SourceIndex:
                 continue
             doc = by_id[a.doc]
             text = doc.text[a.start:b.end]
-            n = normalize(text, a.start)
-            passages.append(Passage(len(passages), a.doc, a.section, a.start, b.end, a.line, text,
-                                    n, tuple(tokenize(n.text)), (i, i + 1)))
+            n, t = _joined(norms[i], toks[i], norms[i + 1], toks[i + 1], text, a.start, b.start)
+            passages.append(Passage(len(passages), a.doc, a.section, a.start, b.end, a.line, text, n, t, (i, i + 1)))
         clauses: list[Clause] = []
         owner: list[int] = []
         for i, n in enumerate(norms):
@@ -125,6 +124,25 @@ class SourceIndex:
             text = doc.text[start:end]
         line = self.docs[p.doc].line(start)
         return Evidence(p.doc, p.section, text, start, end, line, float(similarity))
+
+
+def _joined(na: Normalized, ta: tuple[Token, ...], nb: Normalized, tb: tuple[Token, ...], text: str,
+            a_start: int, b_start: int) -> tuple[Normalized, tuple[Token, ...]]:
+    """normalize() and tokenize() of two adjacent sentences' span ``text``, built from
+    theirs: the same result when only white space lies between them (checked in the
+    tests); computed afresh otherwise."""
+    shift = b_start - a_start
+    if na.text and nb.text:
+        space_end = shift + nb.starts[0]
+        gap = text[na.ends[-1]:space_end]
+        if gap and gap.isspace():
+            n = Normalized(na.text + " " + nb.text,
+                           (*na.starts, na.ends[-1], *tuple(x + shift for x in nb.starts)),
+                           (*na.ends, space_end, *tuple(x + shift for x in nb.ends)), a_start)
+            moved = len(na.text) + 1
+            return n, ta + tuple(Token(t.text, t.key, t.start + moved, t.end + moved) for t in tb)
+    n = normalize(text, a_start)
+    return n, tuple(tokenize(n.text))
 
 
 # ---------------------------------------------------------------- clauses
