@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from verify import __version__
 from verify.align import cosine_matrix
-from verify.config import Settings
+from verify.config import MAX_SENTENCE_CHARS, Settings
 from verify.embed import Embedder, load_embedder
 from verify.errors import ConfigError
 from verify.judge import (
@@ -102,8 +103,6 @@ def verify_many(
 def _against_archives(arts: Sequence[Document], docs: Sequence[Document], archive_paths: Sequence[str],
                       settings: Settings, embedder: Embedder) -> list[Report]:
     """Each article against the given files plus the archive documents it draws on."""
-    from dataclasses import replace
-
     from verify.archive import Archive, ArchiveEmbedder, check_model, documents_for
 
     archives = [Archive(p) for p in archive_paths]
@@ -249,7 +248,21 @@ def verify_documents(
         for k, ci in enumerate(claims):
             claim_units.append(judge_claim(f"C{k + 1}", ci, index, ClaimSims(np.zeros(0), np.zeros((len(ci.clauses), 0))), th))
 
+    limit_notes: list[Warning_] = []
+    for i, qi in enumerate(q_inputs):
+        if qi.truncated and i in q_units:
+            u = q_units[i]
+            note = (f"only its first {len(qi.tokens)} of {qi.words} words were compared word by word "
+                    f"(limit MAX_QUOTE_WORDS)")
+            q_units[i] = replace(u, reason=f"{u.reason} [{note}]")
+            limit_notes.append(Warning_(article.id, "limit", f"quotation {u.id} has {qi.words} words: {note}",
+                                        u.start, u.end, u.line))
+    limit_notes += _split_warnings(art_sents) + _split_warnings(src_sents)
     units = sorted([q_units[i] for i in sorted(q_units)] + claim_units, key=lambda u: (u.start, u.kind != "claim"))
+    if not units:  # never a clean pass on nothing
+        limit_notes.append(Warning_(article.id, "nothing_to_check",
+                                    "no quotation or claim found in the article: nothing was checked"))
+    warns = sorted([*warns, *limit_notes], key=lambda w: (w.doc != article.id, w.doc, w.start or 0, w.kind))
     omitted = _omitted(index, units, unit_vectors, th.omitted_max_similarity)
     return Report(
         article=article,
@@ -267,6 +280,31 @@ def verify_documents(
 
 
 _WORD = re.compile(r"\w+")
+
+
+def _split_warnings(sentences: Sequence[Sentence]) -> list[Warning_]:
+    """One "limit" warning per over-long sentence that segmentation cut into pieces."""
+    out: list[Warning_] = []
+    run: list[Sentence] = []
+
+    def flush() -> None:
+        if run:
+            first, last = run[0], run[-1]
+            out.append(Warning_(first.doc, "limit",
+                                f"a sentence of {last.end - first.start:,} characters with no sentence punctuation was split "
+                                f"into {len(run)} pieces of at most {MAX_SENTENCE_CHARS:,} characters (limit MAX_SENTENCE_CHARS), "
+                                "each judged on its own", first.start, last.end, first.line))
+            run.clear()
+
+    for s in sentences:
+        if s.split and run and (s.doc != run[-1].doc or s.paragraph != run[-1].paragraph):
+            flush()
+        if s.split:
+            run.append(s)
+        else:
+            flush()
+    flush()
+    return out
 
 
 def _character_warnings(doc: Document) -> list[Warning_]:

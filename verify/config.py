@@ -20,6 +20,16 @@ DEFAULT_FAIL_ON = ("altered", "paraphrased", "not_found", "contradicted")
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (packaged)"
 
+# Limits that keep time and memory linear in the input. Whatever a limit cuts is said in
+# the report (a warning of kind "limit"); nothing is dropped silently.
+#: A "sentence" longer than this (text with no sentence punctuation) is split at white
+#: space into pieces of at most this many characters, each judged as a claim. The
+#: longest sentence in the 1,010 presidential speeches has 1,6xx characters.
+MAX_SENTENCE_CHARS = 2000
+#: A quotation longer than this many words is compared word by word on its first
+#: MAX_QUOTE_WORDS words only (word alignment costs the product of both lengths).
+MAX_QUOTE_WORDS = 400
+
 
 @dataclass(frozen=True)
 class Thresholds:

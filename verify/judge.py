@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from verify.align import TokenAlignment, align_tokens, lexical_candidates, top_indices
-from verify.config import Thresholds
+from verify.config import MAX_QUOTE_WORDS, Thresholds
 from verify.model import Document, Edit, Evidence, Quote, Sentence, Span, Unit
 from verify.normalize import Normalized, describe_char, has_invisible, normalize, strip_invisible
 from verify.tokens import (
@@ -240,6 +240,11 @@ class QuoteInput:
     gaps: frozenset[int]  # token positions after a bracket or an ellipsis
     ellipsis: bool
     brackets: tuple[str, ...]
+    words: int = 0  # words in the quotation before the MAX_QUOTE_WORDS limit
+
+    @property
+    def truncated(self) -> bool:
+        return self.words > len(self.tokens)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -252,12 +257,16 @@ def prepare_quote(doc: Document, quote: Quote) -> QuoteInput:
     cuts += [(m.start(), m.end(), "ellipsis") for m in _ELLIPSIS.finditer(norm.text)]
     cuts.sort()
     toks = [t for t in tokenize(norm.text) if not any(s <= t.start < e for s, e, _ in cuts)]
+    words = len(toks)
+    toks = toks[:MAX_QUOTE_WORDS]  # word alignment costs the product of both lengths
     gaps = set()
     for s, _e, _ in cuts:
-        gaps.add(sum(1 for t in toks if t.start < s))
+        n_before = sum(1 for t in toks if t.start < s)
+        if n_before < len(toks) or not words > len(toks):
+            gaps.add(n_before)
     return QuoteInput(
         quote, norm, tuple(toks), frozenset(gaps), any(k == "ellipsis" for _, _, k in cuts),
-        tuple(norm.text[s:e] for s, e, k in cuts if k == "bracket"),
+        tuple(norm.text[s:e] for s, e, k in cuts if k == "bracket"), words,
     )
 
 

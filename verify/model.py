@@ -69,6 +69,7 @@ class Sentence:
     role: str = "body"  # body | heading | dateline | byline
     section: str | None = None
     paragraph: int = 0
+    split: bool = False  # a piece of an over-long sentence (see config.MAX_SENTENCE_CHARS)
 
     def to_dict(self) -> dict[str, Any]:
         return {

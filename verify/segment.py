@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from verify.config import MAX_SENTENCE_CHARS
 from verify.model import Document, Sentence
 
 #: A line with at most this many words and no sentence-final punctuation is a heading.
@@ -108,7 +109,12 @@ def _syntok_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, in
                 yield start + s, start + e
 
 
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff0e\uff1f]")
+
+
 def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if end - start > MAX_SENTENCE_CHARS and not _SENTENCE_END.search(text, start, end):
+        return [_trim(text, start, end)]  # one over-long "sentence": the limit cuts it, not syntok
     spans = list(_syntok_sentences(text, start, end))
     if not spans:
         return [(start, end)]
@@ -134,6 +140,29 @@ def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [_trim(text, s, e) for s, e in fixed]
 
 
+def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """[start, end) cut at white space into pieces of at most ``limit`` characters (a
+    hard cut where a piece has no white space), each trimmed."""
+    out = []
+    pos = start
+    while pos < end:
+        while pos < end and text[pos].isspace():
+            pos += 1
+        if pos >= end:
+            break
+        stop = min(end, pos + limit)
+        if stop < end:
+            cut = stop
+            while cut > pos and not text[cut].isspace():
+                cut -= 1
+            stop = cut if cut > pos else stop
+        a, b = _trim(text, pos, stop)
+        if b > a:
+            out.append((a, b))
+        pos = stop
+    return out
+
+
 def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
     """Sentences of ``doc`` in order. Sources get sections; the article gets datelines."""
     text = doc.text
@@ -144,6 +173,11 @@ def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
     def add(s: int, e: int, role: str, para: int) -> None:
         s, e = _trim(text, s, e)
         if s >= e:
+            return
+        if e - s > MAX_SENTENCE_CHARS:
+            for a, b in _pieces(text, s, e, MAX_SENTENCE_CHARS):
+                out.append(Sentence(doc=doc.id, index=len(out), start=a, end=b, line=doc.line(a), text=text[a:b],
+                                    role=role, section=section, paragraph=para, split=True))
             return
         out.append(
             Sentence(
