@@ -55,7 +55,7 @@ def is_archive(path: str) -> bool:
         finally:
             db.close()
         return bool(row) and row[0] == SCHEMA
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):  # unreadable: reading it as a document says why
         return False
 
 

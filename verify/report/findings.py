@@ -33,7 +33,14 @@ def level(report: Report, unit: Unit) -> str:
 
 
 def message(unit: Unit) -> str:
-    """One-paragraph message: the words, the edits or conflicts, and the reason."""
+    """One-paragraph message: the words, the edits or conflicts, and the reason; hidden
+    characters (bidi controls, zero-width) written as ⟨U+XXXX⟩ so they cannot reorder it."""
+    from verify.report.html import plain
+
+    return plain(_message(unit))
+
+
+def _message(unit: Unit) -> str:
     words = " ".join(unit.text.split())
     if len(words) > 200:
         words = words[:199] + "\u2026"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from verify.model import Report
 from verify.report.findings import TITLES, findings, level, message
+from verify.report.html import plain
 from verify.report.sarif import artifact_uri
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -36,4 +37,10 @@ class GithubReporter:
                 props += [f"col={sc}", f"endColumn={ec}"]
             props.append(f"title={escape_property(f'{unit.id} {TITLES[unit.verdict]}')}")
             lines.append(f"::{COMMAND[level(report, unit)]} {','.join(props)}::{escape_data(message(unit))}")
+        for w in report.warnings:  # what the reader must know that is not a verdict
+            if w.doc != doc.id:
+                continue
+            props = [f"file={escape_property(path)}"] + ([f"line={w.line}"] if w.line else [])
+            props.append(f"title={escape_property('verify: ' + w.kind.replace('_', ' '))}")
+            lines.append(f"::warning {','.join(props)}::{escape_data(plain(w.message))}")
         return "".join(line + "\n" for line in lines)
