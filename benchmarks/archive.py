@@ -36,7 +36,8 @@ WASHINGTON, Jan 20 (Wire) — Barack Obama took the oath of office on Tuesday be
 
 He thanked President Bush for his service to the nation and for the cooperation he showed throughout the transition.
 
-"Forty-four Americans have now taken the presidential oath," he said, adding that "the words have been spoken during rising tides of war and the still waters of peace."
+"Forty-four Americans have now taken the presidential oath," he said, adding that \
+"the words have been spoken during rising tides of war and the still waters of peace."
 
 Obama also promised that "we will cut taxes for every family in America by next summer."
 """
@@ -120,7 +121,8 @@ def main() -> None:
     (ROOT / "benchmarks" / "archive.json").write_text(json.dumps(
         {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
          "results": results}, indent=1) + "\n", encoding="utf-8")
-    print("| documents | sentences | texts encoded | index build (s) | size (MB) | check, cold process (s) | check, warm (s) | brute force per run (s) | target found |")
+    print("| documents | sentences | texts encoded | index build (s) | size (MB) | check, cold process (s) "
+          "| check, warm (s) | brute force per run (s) | target found |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         brute = f"{r['brute_force_s']} (measured)" if "brute_force_s" in r else f"≈{r['brute_force_s_estimated']:.0f} (estimated)"

@@ -96,6 +96,7 @@ def test_broken_cache_file_is_ignored(tmp_path: Path) -> None:
 
 def test_two_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
     env = {**os.environ, "VERIFY_CACHE_DIR": str(tmp_path / "cache")}
+    load_embedder(None, "onnx").encode(["make sure the export exists"])
     shutil.copytree(os.environ["VERIFY_CACHE_DIR"] + "/models", tmp_path / "cache" / "models")  # the ONNX export
     cmd = [sys.executable, "-m", "verify", str(SEED / "article.txt"), "-a", str(SEED / "official.txt"), "-f", "json"]
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.conftest import SEED, FakeEmbedder
@@ -185,7 +187,7 @@ def test_pair_passages_built_from_their_sentences_equal_a_fresh_normalisation() 
     for path in files:
         doc = read_document(path, "S1")
         sents = segment(doc, is_source=True)
-        for a, b in zip(sents, sents[1:], strict=False):
+        for a, b in itertools.pairwise(sents):
             text = doc.text[a.start:b.end]
             na, nb = normalize(a.text, a.start), normalize(b.text, b.start)
             n, toks = _joined(na, tuple(tokenize(na.text)), nb, tuple(tokenize(nb.text)), text, a.start, b.start)

@@ -33,8 +33,7 @@ def lexical_candidates(query: Sequence[str], passages: Sequence[Sequence[str]], 
     contain the query's tokens, best first."""
     if not query or not passages:
         return []
-    found = process.extract(list(query), [list(p) for p in passages], scorer=fuzz.partial_ratio,
-                            processor=None, limit=None)
+    found = process.extract(list(query), passages, scorer=fuzz.partial_ratio, processor=None, limit=None)
     ranked = sorted(((idx, score / 100.0) for _, score, idx in found), key=lambda t: (-t[1], t[0]))
     return ranked[:k]
 

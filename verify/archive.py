@@ -27,6 +27,7 @@ from verify.embed import Embedder
 from verify.errors import ConfigError, InputError
 from verify.model import Document, Sentence, line_starts
 from verify.read import document_date
+from verify.tokens import is_content
 
 SCHEMA = "verify-archive/2"
 #: How many nearest archive sentences each article sentence votes with.
@@ -287,15 +288,15 @@ class Archive:
                 for doc, sim in best.items():
                     score[doc] = score.get(doc, 0.0) + sim
         for q in quotes:
-            words = [w for w in re.findall(r"\w+", q.casefold()) if len(w) > 2][:12]
+            # content words only: an OR over "the", "and" … would rank every sentence
+            words = list(dict.fromkeys(w for w in re.findall(r"\w+", q.casefold()) if len(w) > 2 and is_content(w)))[:8]
             if len(words) < 2:
                 continue
-            query = " ".join(f'"{w}"' for w in words)
             try:
                 rows = self.db.execute(
                     "SELECT s.doc_id, bm25(sentences_fts) FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
                     "WHERE sentences_fts MATCH ? ORDER BY bm25(sentences_fts) LIMIT ?",
-                    (" OR ".join(query.split(" ")), ARCHIVE_FTS_HITS)).fetchall()
+                    (" OR ".join(f'"{w}"' for w in words), ARCHIVE_FTS_HITS)).fetchall()
             except sqlite3.Error:
                 continue
             for rank, (doc, _) in enumerate(rows):

@@ -111,6 +111,11 @@ class SourceIndex:
         stems = tuple(frozenset(stem(t.key) for t in ts if is_content(t.key)) for ts in toks)
         return cls(by_id, sents, norms, toks, tuple(passages), tuple(clauses), tuple(owner), stems)
 
+    @cached_property
+    def passage_keys(self) -> tuple[tuple[str, ...], ...]:
+        """Every passage's word keys, for lexical candidates (computed once per index)."""
+        return tuple(p.keys for p in self.passages)
+
     def evidence(self, i: int, similarity: float) -> Evidence:
         s = self.sentences[i]
         return Evidence(s.doc, s.section, s.text, s.start, s.end, s.line, float(similarity))
@@ -283,7 +288,7 @@ def best_lexical(keys: Sequence[str], index: SourceIndex, k: int, gaps: frozense
     if not keys or not passages:
         return None
     best: tuple[tuple[float, int, int], LexicalMatch] | None = None
-    for p_idx, _ in lexical_candidates(keys, [p.keys for p in passages], k):
+    for p_idx, _ in lexical_candidates(keys, index.passage_keys, k):
         p = passages[p_idx]
         al = align_tokens(keys, p.keys, gaps, ellipsis)
         rank = (al.similarity, -len(p.sentences), -p_idx)
