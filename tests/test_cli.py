@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ADVERSARIAL, SEED, FakeEmbedder, need
+from tests.conftest import ADVERSARIAL, SEED, FakeEmbedder, need, run_cli
 from verify import embed
-from verify.cli import main
 
 OFFICIAL = str(SEED / "official.txt")
 
@@ -21,11 +20,7 @@ def _fake_model(monkeypatch):
     monkeypatch.setattr("verify.api.load_embedder", lambda model=None, runtime=None: fake)
 
 
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(info.value.code), out, err
+run = run_cli
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,8 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SEED, FakeEmbedder
+from tests.conftest import ROOT, SEED, FakeEmbedder, run_cli
 from verify import embed
-from verify.cli import main
 
 ARTICLE = str(SEED / "article.txt")
 OFFICIAL = str(SEED / "official.txt")
@@ -35,11 +34,7 @@ def fake(monkeypatch) -> FakeEmbedder:
     return f
 
 
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(args)
-    out, err = capsys.readouterr()
-    return int(info.value.code), out, err
+run = run_cli
 
 
 # ------------------------------------------------------------------ exit codes

@@ -53,6 +53,11 @@ def _resolve(cli: dict[str, Any], config: str | None, isolated: bool) -> Any:
     return resolve(cli, config, isolated)
 
 
+def _need_sources(res: Any) -> None:
+    if not res.get("against"):
+        raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
+
+
 def _settings(res: Any) -> Settings:
     return replace(Settings(), thresholds=res.thresholds_obj(), fail_on=parse_fail_on(res.get("fail-on")),
                    model=res.get("model"), encoding=res.get("encoding"), runtime=res.get("runtime"),
@@ -96,8 +101,7 @@ def check(
     targets = [p for p in (out, *(p for _, p in extra)) if p != "-"]
     if len(set(targets)) != len(targets):
         raise ConfigError("two reports would be written to the same file; give each its own path")
-    if not res.get("against"):
-        raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
+    _need_sources(res)
     accepted = baseline_mod.load(res.get("baseline")) if res.get("baseline") else None
     _prefetch(settings)
     reports = verify_many(articles, res.get("against"), settings)
@@ -202,8 +206,7 @@ def baseline_create(
 
     res = _resolve({"against": against, "model": model, "encoding": encoding, "baseline": baseline, "runtime": runtime,
                     "cache": False if no_cache else None}, config, isolated)
-    if not res.get("against"):
-        raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
+    _need_sources(res)
     reports = verify_many(articles, res.get("against"), _settings(res))
     path = res.get("baseline") or DEFAULT_BASELINE
     content = baseline_mod.create(reports)
