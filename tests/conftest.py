@@ -90,3 +90,13 @@ def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
         main(args)
     out, err = capsys.readouterr()
     return int(info.value.code), out, err
+
+
+def hostile_lines() -> list[str]:
+    """Every non-comment line of the RSnake XSS list and the Big List of Naughty Strings
+    (skips the test where the shared corpora are absent)."""
+    out = []
+    for rel in ("xss/RSNAKE_XSS.txt", "blns/blns.txt"):
+        text = need(ADVERSARIAL / rel).read_text(encoding="utf-8")
+        out += [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return out

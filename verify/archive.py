@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from verify.cache import text_key
+from verify.cache import rows_in, text_key
 from verify.config import Settings
 from verify.embed import Embedder
 from verify.errors import ConfigError, InputError
@@ -215,12 +215,7 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
 
 
 def _existing(db: sqlite3.Connection, keys: Sequence[bytes]) -> set[bytes]:
-    found: set[bytes] = set()
-    items = list(dict.fromkeys(keys))
-    for i in range(0, len(items), 500):
-        chunk = items[i:i + 500]
-        found.update(r[0] for r in db.execute(f"SELECT key FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk))
-    return found
+    return {r[0] for r in rows_in(db, "SELECT key FROM vectors WHERE key IN ({})", keys)}
 
 
 def _build_ann(db: sqlite3.Connection) -> None:
@@ -305,11 +300,7 @@ class Archive:
         return [doc for doc, _ in ranked[:k_docs]]
 
     def _doc_of(self, sentence_ids: Sequence[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        for i in range(0, len(sentence_ids), 500):
-            chunk = list(sentence_ids[i:i + 500])
-            out.update(self.db.execute(f"SELECT id, doc_id FROM sentences WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-        return out
+        return dict(rows_in(self.db, "SELECT id, doc_id FROM sentences WHERE id IN ({})", sentence_ids))
 
     def documents(self, doc_ids: Sequence[int]) -> list[tuple[Document, tuple[Sentence, ...]]]:
         """The stored documents, as Documents S1, S2, … in the order given, with their
@@ -335,13 +326,8 @@ class Archive:
 
     def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         keys = {text_key(t): t for t in texts}
-        found: dict[str, np.ndarray] = {}
-        items = list(keys)
-        for i in range(0, len(items), 500):
-            chunk = items[i:i + 500]
-            for key, vec in self.db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk):
-                found[keys[key]] = np.frombuffer(vec, dtype=np.float32)
-        return found
+        return {keys[key]: np.frombuffer(vec, dtype=np.float32)
+                for key, vec in rows_in(self.db, "SELECT key, vec FROM vectors WHERE key IN ({})", list(keys))}
 
 
 class ArchiveEmbedder:

@@ -9,6 +9,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,21 @@ from verify.embed import Embedder, cache_dir
 CACHE_FILE = "embeddings-v2.sqlite3"
 #: Seconds a run waits for another run's write lock before it gives up on the cache.
 LOCK_TIMEOUT_S = 10.0
+
+
+#: Values per "IN (?, ?, …)" query (SQLite allows at most 999 parameters by default).
+IN_CHUNK = 500
+
+
+def rows_in(db: sqlite3.Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()) -> list[Any]:
+    """Rows of ``sql`` (which ends in "IN ({})") for every value, in chunks that fit
+    SQLite's parameter limit; ``before`` are parameters ahead of the IN list."""
+    items = list(dict.fromkeys(values))
+    rows: list[Any] = []
+    for i in range(0, len(items), IN_CHUNK):
+        chunk = items[i:i + IN_CHUNK]
+        rows += db.execute(sql.format(",".join("?" * len(chunk))), [*before, *chunk]).fetchall()
+    return rows
 
 
 def text_key(text: str) -> bytes:
@@ -59,15 +75,11 @@ class EmbeddingCache:
         keys = {text_key(t): t for t in texts}
         found: dict[str, np.ndarray] = {}
         try:
-            items = list(keys)
-            for i in range(0, len(items), 500):
-                chunk = items[i:i + 500]
-                rows = db.execute(f"SELECT key, dim, vec FROM vectors WHERE model = ? AND key IN ({','.join('?' * len(chunk))})",
-                                  [model, *chunk]).fetchall()
-                for key, dim, vec in rows:
-                    arr = np.frombuffer(vec, dtype=np.float32)
-                    if arr.size == dim:
-                        found[keys[key]] = arr
+            rows = rows_in(db, "SELECT key, dim, vec FROM vectors WHERE model = ? AND key IN ({})", list(keys), [model])
+            for key, dim, vec in rows:
+                arr = np.frombuffer(vec, dtype=np.float32)
+                if arr.size == dim:
+                    found[keys[key]] = arr
         except sqlite3.Error:
             self.disabled = True
             return {}

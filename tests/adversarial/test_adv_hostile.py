@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import ADVERSARIAL, ROOT, FakeEmbedder, need
+from tests.conftest import ROOT, FakeEmbedder, hostile_lines
 from verify import verify_documents
 from verify.errors import VerifyError
 from verify.read import document_from_text
@@ -24,19 +24,11 @@ ARTICLE = 'The minister said "we will act". Officials met on Tuesday.'
 SOURCE = "The minister said we will act. Officials met on Monday."
 
 
-def lines() -> list[str]:
-    out = []
-    for rel in ("xss/RSNAKE_XSS.txt", "blns/blns.txt"):
-        text = need(ADVERSARIAL / rel).read_text(encoding="utf-8")
-        out += [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return out
-
-
 @pytest.mark.parametrize("role", ["article", "source", "file name"])
 def test_json_round_trips_and_sarif_validates(role: str) -> None:
     fake = FakeEmbedder()
     checked = 0
-    for line in lines():
+    for line in hostile_lines():
         if role == "article":
             art, src = document_from_text(line, "a.txt", "A"), document_from_text(SOURCE, "s.txt", "S1")
         elif role == "source":
@@ -60,7 +52,7 @@ def test_json_round_trips_and_sarif_validates(role: str) -> None:
             assert any(w.kind == "nothing_to_check" for w in report.warnings)
             assert "nothing was checked" in get_reporter("github").render(report)
         checked += 1
-    assert checked == len(lines()) > 550
+    assert checked == len(hostile_lines()) > 550
 
 
 def test_hostile_file_names_through_the_cli(tmp_path: Path, capsys, monkeypatch) -> None:
@@ -73,7 +65,7 @@ def test_hostile_file_names_through_the_cli(tmp_path: Path, capsys, monkeypatch)
     src = tmp_path / "source.txt"
     src.write_text(SOURCE, encoding="utf-8")
     tried = 0
-    for line in lines()[:400]:
+    for line in hostile_lines()[:400]:
         name = line.replace("/", "\u2215").replace("\x00", "")[:200]
         if name in (".", "..") or not name.strip():
             continue
