@@ -135,3 +135,17 @@ def test_console_script_runs_in_a_fresh_process() -> None:
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["summary"]["verdicts"]["verbatim"] == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_first_run_says_it_prepares_the_model_and_later_runs_do_not(tmp_path):
+    """A new user is told why the first run takes a few seconds; nothing after that."""
+    import os
+
+    env = {**os.environ, "VERIFY_CACHE_DIR": str(tmp_path / "fresh-cache")}
+    cmd = [sys.executable, "-m", "verify", ARTICLE, "--against", OFFICIAL, "--format", "json", "--exit-zero"]
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert first.stderr.count("Preparing the embedded model for first use") == 1
+    assert "Preparing" not in second.stderr and second.stderr == ""
+    assert first.stdout == second.stdout  # the message never reaches the report

@@ -221,3 +221,33 @@ def test_html_is_self_contained(report: Report) -> None:
     assert csp
     policy = html.unescape(csp.group(1))
     assert "default-src 'none'" in policy and "unsafe-inline" not in policy and "script-src 'sha256-" in policy
+
+
+def test_a_new_report_gets_the_mode_a_plain_file_gets(tmp_path):
+    """Reports are meant to be shared: not 0600 from the atomic temporary file."""
+    import os
+
+    from verify.report import write_output
+
+    old = os.umask(0o022)
+    try:
+        write_output(str(tmp_path / "new.json"), "{}\n")
+        os.umask(0o077)
+        write_output(str(tmp_path / "private.json"), "{}\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "private.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_replaced_report_keeps_its_mode(tmp_path):
+    import os
+
+    from verify.report import write_output
+
+    path = tmp_path / "kept.txt"
+    path.write_text("old\n")
+    os.chmod(path, 0o640)
+    write_output(str(path), "new\n")
+    assert path.read_text() == "new\n" and path.stat().st_mode & 0o777 == 0o640
+    assert not list(tmp_path.glob(".verify-*.tmp"))

@@ -8,6 +8,7 @@ a path to (or the cached name of) any sentence-transformers model.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from typing import Protocol
@@ -135,10 +136,21 @@ def _model_files(path: str) -> dict[str, object]:
             "stamp": f"{os.path.realpath(weights)}|{st.st_size}|{st.st_mtime_ns}|{EXPORT_VERSION}"}
 
 
+def notice(message: str) -> None:
+    """A one-line progress message on standard error (never on standard output, which
+    may carry a report)."""
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stderr never stops the run
+        pass
+
+
 def export_onnx(path: str, target: str) -> None:
     """Export a sentence-transformers model's transformer to ONNX (opset 17), offline,
     from its local files; written to a temporary name and renamed, so two runs exporting
     at once both end with a whole file."""
+    import onnx  # noqa: F401  # torch.onnx.export writes through it; a declared dependency
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -257,6 +269,7 @@ class OnnxEmbedder:
             from tokenizers import Tokenizer
 
             if not os.path.exists(self.onnx_path):
+                notice("Preparing the embedded model for first use (a one-time export, a few seconds)…")
                 export_onnx(self.path, self.onnx_path)
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)

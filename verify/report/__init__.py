@@ -4,8 +4,10 @@ writes an output file."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -21,6 +23,8 @@ class Reporter(Protocol):
 
     def render(self, report: Report) -> str: ...
 
+
+_UMASK_LOCK = threading.Lock()
 
 FORMATS = ("text", "json", "html", "sarif", "github", "markdown")
 
@@ -67,6 +71,20 @@ def render_reports(reporter: Reporter, reports: Sequence[Report]) -> str:
     return "".join(reporter.render(r) for r in reports)
 
 
+def _report_mode(path: str) -> int:
+    """The mode a plain ``open(path, "w")`` would leave: an existing file keeps its own,
+    a new one gets 0666 less the umask (0644 under the usual 022). The atomic temporary
+    file is created 0600, which would make every report private."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        pass
+    with _UMASK_LOCK:  # reading the umask means setting it; keep that moment private
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_output(path: str, content: str) -> None:
     """Write ``content`` to ``path`` ("-" is standard output) atomically: a half-written
     file is never left behind."""
@@ -93,6 +111,7 @@ def write_output(path: str, content: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(content)
+        os.chmod(tmp, _report_mode(path))
         os.replace(tmp, path)
     except OSError as exc:
         try:
