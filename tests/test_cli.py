@@ -44,7 +44,7 @@ def test_bad_article_exact_message(tmp_path: Path, capsys, content: bytes | None
 
 def test_directory_and_bad_options(tmp_path: Path, capsys) -> None:
     code, _, err = run([str(tmp_path), "--against", OFFICIAL], capsys)  # a folder of articles, but empty
-    assert (code, err) == (2, f"Error: {tmp_path}: folder holds no article files (.txt, .md, .markdown, .text, .html, .htm, .xhtml, .pdf)\n")
+    assert (code, err) == (2, f"Error: {tmp_path}: folder holds no article files (.txt, .text, .md, .markdown, .mdown, .mkd, .html, .htm, .xhtml, .pdf)\n")
     code, _, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--fail-on", "bogus"], capsys)
     assert code == 2
     assert err.startswith("Error: unknown --fail-on value 'bogus'") and err.count("\n") == 1

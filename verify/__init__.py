@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from verify.api import verify_documents, verify_files, verify_many, verify_texts
 from verify.config import Settings, Thresholds
 from verify.errors import ConfigError, InputError, ModelError, VerifyError
 from verify.model import Report, Unit
+from verify.version import __version__
 
 __all__ = [
     "ConfigError",

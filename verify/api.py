@@ -9,8 +9,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from verify import __version__
-from verify.align import cosine_matrix
 from verify.config import MAX_SENTENCE_CHARS, Settings
 from verify.embed import Embedder, load_embedder
 from verify.errors import ConfigError
@@ -27,8 +25,10 @@ from verify.judge import (
 from verify.model import Document, Omitted, Report, Sentence, Unit, Warning_
 from verify.normalize import describe_char, invisible_chars
 from verify.quotes import extract_quotes
-from verify.read import document_from_text, read_document
+from verify.read import collect_files, document_from_text, read_document
 from verify.segment import segment
+from verify.similarity import EmbeddingScorer, EmptyScorer, Scorer
+from verify.version import __version__
 
 
 def verify_files(
@@ -44,29 +44,6 @@ def verify_files(
     art = read_document(article, "A", settings.encoding)
     docs = [read_document(p, f"S{i + 1}", settings.encoding) for i, p in enumerate(sources)]
     return verify_documents(art, docs, settings, embedder)
-
-
-SOURCE_EXTENSIONS = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".pdf")
-
-
-def collect_files(paths: Sequence[str | os.PathLike[str]], what: str = "source") -> list[str]:
-    """Files named, and the files with a known extension inside folders named (recursively,
-    sorted, hidden ones skipped); each file once, in the order given."""
-    out: list[str] = []
-    for raw in paths:
-        p = os.fspath(raw)
-        if p != "-" and os.path.isdir(p):
-            found = []
-            for folder, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [os.path.join(folder, f) for f in sorted(files)
-                          if not f.startswith(".") and f.lower().endswith(SOURCE_EXTENSIONS)]
-            if not found:
-                raise ConfigError(f"{p}: folder holds no {what} files ({', '.join(SOURCE_EXTENSIONS)})")
-            out += found
-        else:
-            out.append(p)
-    return list(dict.fromkeys(out))
 
 
 def verify_many(
@@ -137,12 +114,6 @@ def default_embedder(settings: Settings) -> Embedder:
     return CachedEmbedder(base, EmbeddingCache(), f"{type(base).__name__}:{key}")
 
 
-def encode_sources(emb: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """Source-side texts, through the embedder's cache where it has one."""
-    method = getattr(emb, "encode_sources", None)
-    return method(texts) if method is not None else emb.encode(texts)
-
-
 def verify_texts(
     article: str,
     sources: Sequence[str],
@@ -195,58 +166,23 @@ def verify_documents(
 
     pending_quotes = sorted(q_lex)
     need_model = bool(pending_quotes or claims) and bool(index.sentences)
-    claim_units: list[Unit] = []
-    src_emb = np.zeros((0, 0), dtype=np.float32)
+    scorer: Scorer = EmbeddingScorer(index, embedder or default_embedder(settings)) if need_model else EmptyScorer()
+    q_sims, c_sims, cl_sims = scorer.sentence_scores([
+        [q_inputs[i].norm.text for i in pending_quotes],
+        [ci.compared.replace(" \u2026 ", " ") for ci in claims],
+        [c.text for ci in claims for c in ci.clauses],
+    ])
     unit_vectors: list[np.ndarray] = []
-    if need_model:
-        emb = embedder or default_embedder(settings)
-        texts = [n.text for n in index.norms] + [c.text for c in index.clauses]
-        q_texts = [q_inputs[i].norm.text for i in pending_quotes]
-        c_texts = [ci.compared.replace(" \u2026 ", " ") for ci in claims]
-        cl_texts = [c.text for ci in claims for c in ci.clauses]
-        article_vectors = emb.encode(q_texts + c_texts + cl_texts)
-        source_vectors = encode_sources(emb, texts)
-        vectors = np.concatenate([v for v in (source_vectors, article_vectors) if v.size]) if (
-            source_vectors.size or article_vectors.size) else np.zeros((0, 0), dtype=np.float32)
-        n_s, n_c = len(index.norms), len(index.clauses)
-        src_emb = vectors[:n_s]
-        src_clause_emb = vectors[n_s:n_s + n_c]
-        pos = n_s + n_c
-        q_emb = vectors[pos:pos + len(q_texts)]
-        pos += len(q_texts)
-        c_emb = vectors[pos:pos + len(c_texts)]
-        pos += len(c_texts)
-        cl_emb = vectors[pos:]
-        owner = np.asarray(index.clause_sentence, dtype=np.int64)
-
-        def sentence_sims(m: np.ndarray) -> np.ndarray:
-            """Best of (vs sentence, vs any clause of that sentence), per sentence."""
-            direct = cosine_matrix(m, src_emb)
-            if n_c:
-                by_clause = cosine_matrix(m, src_clause_emb)
-                best = np.full_like(direct, -1.0)
-                np.maximum.at(best.T, owner, by_clause.T)
-                direct = np.maximum(direct, best)
-            return direct
-
-        q_sims = sentence_sims(q_emb) if len(q_texts) else np.zeros((0, n_s))
-        for row, i in enumerate(pending_quotes):
-            q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, q_sims[row], q_lex[i], th)
-            unit_vectors.append(q_sims[row])
-        c_sims = sentence_sims(c_emb) if len(c_texts) else np.zeros((0, n_s))
-        cl_sims = sentence_sims(cl_emb) if len(cl_texts) else np.zeros((0, n_s))
-        pos = 0
-        for k, ci in enumerate(claims):
-            n = len(ci.clauses)
-            sims = ClaimSims(c_sims[k], cl_sims[pos:pos + n])
-            pos += n
-            claim_units.append(judge_claim(f"C{k + 1}", ci, index, sims, th))
-            unit_vectors.append(c_sims[k])
-    else:
-        for i in pending_quotes:
-            q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, np.zeros(0), q_lex[i], th)
-        for k, ci in enumerate(claims):
-            claim_units.append(judge_claim(f"C{k + 1}", ci, index, ClaimSims(np.zeros(0), np.zeros((len(ci.clauses), 0))), th))
+    for row, i in enumerate(pending_quotes):
+        q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, q_sims[row], q_lex[i], th)
+        unit_vectors.append(q_sims[row])
+    claim_units: list[Unit] = []
+    pos = 0
+    for k, ci in enumerate(claims):
+        n = len(ci.clauses)
+        claim_units.append(judge_claim(f"C{k + 1}", ci, index, ClaimSims(c_sims[k], cl_sims[pos:pos + n]), th))
+        pos += n
+        unit_vectors.append(c_sims[k])
 
     limit_notes: list[Warning_] = []
     for i, qi in enumerate(q_inputs):

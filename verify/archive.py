@@ -114,9 +114,8 @@ def _model_key(embedder: Embedder) -> str:
 def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
                 progress: Callable[[int, int, str], None] | None = None) -> IndexStats:
     """Create or update the archive ``out`` from the documents under ``folder``."""
-    from verify.api import SOURCE_EXTENSIONS
     from verify.judge import SourceIndex
-    from verify.read import read_document
+    from verify.read import DOCUMENT_SUFFIXES, read_document, walk_documents
     from verify.segment import segment
 
     t0 = time.perf_counter()
@@ -124,20 +123,9 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
         raise InputError(f"{folder}: not a folder")
     if os.path.exists(out) and not is_archive(out):
         raise InputError(f"{out}: exists and is not a verify archive; refusing to overwrite it")
-    files: list[str] = []
-    skipped: list[str] = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            full = os.path.join(root, name)
-            if name.startswith("."):
-                continue
-            if name.lower().endswith(SOURCE_EXTENSIONS):
-                files.append(full)
-            else:
-                skipped.append(full)
+    files, skipped = walk_documents(folder)
     if not files:
-        raise InputError(f"{folder}: no documents ({', '.join(SOURCE_EXTENSIONS)})")
+        raise InputError(f"{folder}: no documents ({', '.join(DOCUMENT_SUFFIXES)})")
     db = _connect(out)
     try:
         db.executescript(_TABLES)

@@ -13,9 +13,9 @@ from typing import Any
 
 from verify.errors import ConfigError
 from verify.model import Report, Unit
+from verify.verdicts import CLEAN
 
 SCHEMA = "verify-baseline/1"
-CLEAN = frozenset({"verbatim", "supported"})
 
 
 def fingerprint(unit: Unit) -> str:

@@ -16,9 +16,9 @@ from typing import Annotated, Any
 import click
 import typer
 
-from verify import __version__
 from verify.config import Settings, parse_fail_on
 from verify.errors import ConfigError, VerifyError
+from verify.version import __version__
 
 app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
                   no_args_is_help=True, help="Check quotations and claims in copy against official sources.")

@@ -1,7 +1,7 @@
 """Settings: every threshold the judge uses, named and documented in one place.
 
 The values are calibrated on the development data in ``shared/corpora/dev`` by
-``benchmarks/calibrate.py``; ``benchmarks/RESULTS.md`` records the figures each
+``benchmarks/accuracy.py --fit``; ``benchmarks/RESULTS.md`` records the figures each
 value was chosen from. Change them there, not in the code that uses them.
 """
 
@@ -11,12 +11,9 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from verify.errors import ConfigError
+from verify.verdicts import CLAIM_VERDICTS, DEFAULT_FAIL_ON, FAIL_ON_LEVELS, QUOTE_VERDICTS, VERDICTS
 
-QUOTE_VERDICTS = ("verbatim", "altered", "paraphrased", "not_found")
-CLAIM_VERDICTS = ("copied", "supported", "partial", "contradicted", "unsupported")
-VERDICTS = QUOTE_VERDICTS + CLAIM_VERDICTS
-
-DEFAULT_FAIL_ON = ("altered", "paraphrased", "not_found", "contradicted")
+__all__ = ["CLAIM_VERDICTS", "DEFAULT_FAIL_ON", "FAIL_ON_LEVELS", "QUOTE_VERDICTS", "VERDICTS"]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (packaged)"
 
@@ -84,14 +81,6 @@ class Settings:
 
     def with_fail_on(self, value: str) -> Settings:
         return replace(self, fail_on=parse_fail_on(value))
-
-
-FAIL_ON_LEVELS: dict[str, tuple[str, ...]] = {
-    "strict": ("altered", "paraphrased", "not_found", "partial", "contradicted", "unsupported"),
-    "default": DEFAULT_FAIL_ON,
-    "lenient": ("not_found", "contradicted"),
-    "none": (),
-}
 
 
 def parse_fail_on(value: str) -> tuple[str, ...]:

@@ -238,9 +238,13 @@ class OnnxEmbedder:
 
     def prefetch(self) -> None:
         """Start loading the model in the background (the run reads and segments its
-        inputs meanwhile); errors surface when the model is first used. Once is enough."""
+        inputs meanwhile); errors surface when the model is first used. Once is enough.
+        Not before the first export: that is said on stderr, and only when a run needs it
+        (a run that stops on bad input exports nothing)."""
         if getattr(self, "_prefetched", False):
             return
+        if not os.path.exists(self.onnx_path):
+            return  # the first run exports in the foreground, when the model is needed
         self._prefetched = True
 
         def work() -> None:

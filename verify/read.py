@@ -19,10 +19,11 @@ import io
 import os
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from verify.errors import InputError
+from verify.errors import ConfigError, InputError
 from verify.model import Document, line_starts
 
 #: charset-normalizer "chaos" (mess ratio, 0..1) above which a detected decoding is
@@ -42,9 +43,50 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
 
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
-PDF_SUFFIXES = {".pdf"}
+#: The one table of document formats: a file name ending -> how it is read. A folder
+#: given as an article or a source stands for every file with one of these endings; adding
+#: an input format is one entry here (and its reader in ``document_from_bytes``).
+FORMAT_BY_SUFFIX: dict[str, str] = {
+    ".txt": "text", ".text": "text",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".pdf": "pdf",
+}
+DOCUMENT_SUFFIXES: tuple[str, ...] = tuple(FORMAT_BY_SUFFIX)
+HTML_SUFFIXES = {s for s, f in FORMAT_BY_SUFFIX.items() if f == "html"}
+MARKDOWN_SUFFIXES = {s for s, f in FORMAT_BY_SUFFIX.items() if f == "markdown"}
+PDF_SUFFIXES = {s for s, f in FORMAT_BY_SUFFIX.items() if f == "pdf"}
+
+
+def walk_documents(folder: str) -> tuple[list[str], list[str]]:
+    """(documents, other files) under ``folder``: recursively, sorted, hidden files and
+    folders skipped; documents are the files whose ending is in FORMAT_BY_SUFFIX."""
+    found: list[str] = []
+    skipped: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            full = os.path.join(root, name)
+            (found if name.lower().endswith(DOCUMENT_SUFFIXES) else skipped).append(full)
+    return found, skipped
+
+
+def collect_files(paths: Sequence[str | os.PathLike[str]], what: str = "source") -> list[str]:
+    """Files named, and the documents inside folders named (see walk_documents); each
+    file once, in the order given."""
+    out: list[str] = []
+    for raw in paths:
+        p = os.fspath(raw)
+        if p != "-" and os.path.isdir(p):
+            found, _ = walk_documents(p)
+            if not found:
+                raise ConfigError(f"{p}: folder holds no {what} files ({', '.join(DOCUMENT_SUFFIXES)})")
+            out += found
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)

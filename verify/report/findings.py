@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from verify.baseline import CLEAN, fingerprint
+from verify.baseline import fingerprint
 from verify.model import Report, Unit
+from verify.report.view import plain
+from verify.verdicts import CLEAN, TITLES, ci_level
 
 __all__ = ["CLEAN", "TITLES", "findings", "fingerprint", "level", "message"]
-
-TITLES = {
-    "verbatim": "Quotation verbatim",
-    "altered": "Quotation altered",
-    "paraphrased": "Quotation only paraphrases the source",
-    "not_found": "Quotation not found in the sources",
-    "copied": "Claim copies a source sentence without quotation marks",
-    "supported": "Claim supported",
-    "partial": "Claim only partly supported",
-    "contradicted": "Claim contradicted by a source",
-    "unsupported": "Claim not supported by the sources",
-}
 
 
 def findings(report: Report, include_accepted: bool = False) -> list[Unit]:
@@ -27,16 +17,12 @@ def findings(report: Report, include_accepted: bool = False) -> list[Unit]:
 
 def level(report: Report, unit: Unit) -> str:
     """SARIF level: error at or above --fail-on, warning for other doubts, note for copied."""
-    if unit.verdict in report.fail_on:
-        return "error"
-    return "note" if unit.verdict == "copied" else "warning"
+    return ci_level(unit.verdict, report.fail_on)
 
 
 def message(unit: Unit) -> str:
     """One-paragraph message: the words, the edits or conflicts, and the reason; hidden
     characters (bidi controls, zero-width) written as ⟨U+XXXX⟩ so they cannot reorder it."""
-    from verify.report.html import plain
-
     return plain(_message(unit))
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from verify.model import Report
 from verify.report.findings import TITLES, findings, level, message
-from verify.report.html import plain
-from verify.report.sarif import artifact_uri
+from verify.report.view import artifact_uri, plain
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -14,42 +14,16 @@ import base64
 import hashlib
 import itertools
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from verify.model import SCHEMA, Document, Report, Unit
-from verify.normalize import describe_char
+from verify.report.view import is_hidden_char, plain, text_parts
+from verify.verdicts import DESCRIPTION, NEAREST_ONLY, TONE
 
-# Verdicts grouped by how a reader should take them (colour and order in the summary bar).
-TONE = {
-    "verbatim": "ok", "copied": "ok", "supported": "ok",
-    "altered": "warn", "paraphrased": "warn", "partial": "warn",
-    "not_found": "bad", "contradicted": "bad", "unsupported": "none",
-}
-DESCRIPTION = {
-    "verbatim": "quoted words stand in a source word for word",
-    "altered": "a source has nearly these words, but some were changed",
-    "paraphrased": "quotation marks around words a source says only in other words",
-    "not_found": "no source passage is close",
-    "copied": "repeats a source sentence nearly word for word, without quotation marks",
-    "supported": "the sources say the same thing in other words",
-    "partial": "part is supported, part is added (highlighted)",
-    "contradicted": "the closest source passage says something incompatible",
-    "unsupported": "nothing in the sources says it",
-}
-
-
-def _is_hidden_char(ch: str) -> bool:
-    """Characters a reader cannot see or that could change how the page reads: format
-    (bidi, zero-width) and control characters other than tab and line breaks."""
-    if ch in "\t\n\r":
-        return False
-    cat = unicodedata.category(ch)
-    return cat in ("Cf", "Cc", "Cs", "Co") or cat == "Zl" or cat == "Zp"
-
+__all__ = ["HtmlReporter", "plain", "text_parts"]
 
 @dataclass
 class Piece:
@@ -58,31 +32,6 @@ class Piece:
     text: str
     classes: str = ""
     attrs: dict[str, str] = field(default_factory=dict)
-
-
-def text_parts(text: str) -> list[tuple[str, str]]:
-    """Split text into ("t", words) and ("c", "U+202E …") parts; hidden characters become
-    their own parts so the template shows them as marks."""
-    parts: list[tuple[str, str]] = []
-    buf: list[str] = []
-    for ch in text:
-        if _is_hidden_char(ch):
-            if buf:
-                parts.append(("t", "".join(buf)))
-                buf = []
-            parts.append(("c", describe_char(ch)))
-            if ch in "\u2028\u2029\x85\x0b\x0c":
-                parts.append(("t", "\n"))
-        else:
-            buf.append(ch)
-    if buf:
-        parts.append(("t", "".join(buf)))
-    return parts
-
-
-def plain(text: str) -> str:
-    """Text with hidden characters written as ⟨U+XXXX⟩ (for places that take no markup)."""
-    return "".join(v if k == "t" else "\u27e8" + v.split(" ")[0] + "\u27e9" for k, v in text_parts(text))
 
 
 def _cut(length: int, bounds: set[int]) -> list[tuple[int, int]]:
@@ -226,7 +175,7 @@ def script_json(data: Any) -> str:
     raw = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     raw = raw.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     # hidden characters (bidi overrides, zero-width, controls) as escapes, never raw
-    return "".join(json.dumps(ch)[1:-1] if _is_hidden_char(ch) else ch for ch in raw)
+    return "".join(json.dumps(ch)[1:-1] if is_hidden_char(ch) else ch for ch in raw)
 
 
 @cache
@@ -278,6 +227,7 @@ class HtmlReporter:
             "sources": [(d, _source_pieces(report, d, omitted_ids)) for d in report.sources],
             "counts": [(v, n) for v, n in counts.items() if n],
             "tone": TONE,
+            "nearest_only": NEAREST_ONLY,
             "description": DESCRIPTION,
             "failing": {u.id for u in report.failing()},
             "diffs": {u.id: _quote_diff(report, u) for u in report.units if u.kind == "quote" and u.edits},

@@ -8,7 +8,7 @@ import re
 from verify.model import Report, Unit
 from verify.normalize import describe_char
 from verify.report.findings import TITLES, findings
-from verify.report.html import _is_hidden_char
+from verify.report.view import is_hidden_char
 
 # Inline Markdown that could change meaning inside a table cell; block syntax (#, -, 1.)
 # cannot start a cell, so it needs no escape.
@@ -20,7 +20,7 @@ def md(text: str) -> str:
     """Text as inert Markdown inside a table cell: no markup, no HTML, one line."""
     out = []
     for ch in " ".join(text.split()):
-        if _is_hidden_char(ch):
+        if is_hidden_char(ch):
             out.append(f"⟨{describe_char(ch).split(' ')[0]}⟩")
         else:
             out.append(_MD_SPECIAL.sub(r"\\\1", ch) if ch not in _ENTITIES else _ENTITIES[ch])

@@ -6,29 +6,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import PurePath
 from typing import Any
 
-from verify.config import QUOTE_VERDICTS, VERDICTS
 from verify.model import Document, Report
 from verify.report.findings import CLEAN, TITLES, findings, fingerprint, level, message
-from verify.report.html import DESCRIPTION
+from verify.report.view import artifact_uri
+from verify.verdicts import DESCRIPTION, NEAREST_ONLY, QUOTE_VERDICTS, VERDICTS, ci_level
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_PREFIX = "verify/"
-
-
-def artifact_uri(doc: Document) -> str:
-    """The document's path as a relative URI where it is relative, else a file URI."""
-    if doc.path == "-" or doc.path.startswith("<"):
-        return "stdin" if doc.path == "-" else doc.path.strip("<>").replace(" ", "-")
-    path = PurePath(doc.path)
-    if path.is_absolute():
-        try:
-            return path.as_uri()
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
 
 
 def _region(doc: Document, start: int, end: int, snippet: str | None = None) -> dict[str, Any]:
@@ -60,7 +46,7 @@ class SarifReporter:
                 "name": ("Quotation" if verdict in QUOTE_VERDICTS else "Claim") + verdict.title().replace("_", ""),
                 "shortDescription": {"text": TITLES[verdict]},
                 "fullDescription": {"text": f"{'Quotation' if verdict in QUOTE_VERDICTS else 'Claim'}: {DESCRIPTION[verdict]}."},
-                "defaultConfiguration": {"level": "error" if verdict in first.fail_on else ("note" if verdict == "copied" else "warning")},
+                "defaultConfiguration": {"level": ci_level(verdict, first.fail_on)},
                 "properties": {"tags": ["quotation" if verdict in QUOTE_VERDICTS else "claim"]},
             })
         rule_index = {r["id"]: i for i, r in enumerate(rules)}
@@ -104,7 +90,7 @@ class SarifReporter:
                     doc = docs[ev.source]
                     related.append({
                         "id": i,
-                        "message": {"text": f"{'nearest ' if unit.verdict in ('not_found', 'unsupported') else ''}source passage"
+                        "message": {"text": f"{'nearest ' if unit.verdict in NEAREST_ONLY else ''}source passage"
                                             + (f" ({ev.section})" if ev.section else "") + f", similarity {ev.similarity:.2f}"},
                         "physicalLocation": {"artifactLocation": artifact(doc), "region": _region(doc, ev.start, ev.end, ev.text)},
                     })

@@ -11,24 +11,20 @@ from rich.console import Console
 from rich.markup import escape
 
 from verify.model import Report, Unit
-from verify.normalize import visible
+from verify.report.view import plain
+from verify.verdicts import STYLE
 
-STYLE = {
-    "verbatim": "green",
-    "copied": "cyan",
-    "supported": "green",
-    "altered": "bold yellow",
-    "paraphrased": "yellow",
-    "partial": "yellow",
-    "not_found": "bold red",
-    "contradicted": "bold red",
-    "unsupported": "red",
-}
 WIDTH = 100
 
 
+def _line(text: str) -> str:
+    """Copy or a file name as one inert terminal line: hidden and control characters
+    (ESC, bidi, zero-width) shown as ⟨U+XXXX⟩, line breaks folded, rich markup escaped."""
+    return escape(" ".join(plain(text).split()))
+
+
 def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(visible(text).split())
+    text = " ".join(plain(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
@@ -44,11 +40,11 @@ class TextReporter:
         con = Console(file=buf, width=WIDTH, force_terminal=self.color, no_color=not self.color,
                       highlight=False, emoji=False, soft_wrap=False)
         art = report.article
-        names = ", ".join(f"{d.id} {d.path}" for d in report.sources)
-        con.print(f"[bold]verify[/] {escape(art.path)} against {escape(names)}")
+        names = ", ".join(f"{d.id} {_line(d.path)}" for d in report.sources)
+        con.print(f"[bold]verify[/] {_line(art.path)} against {names}")
         for w in report.warnings:
             where = f" line {w.line}" if w.line else ""
-            con.print(f"[magenta]warning[/] {w.doc}{where}: {escape(visible(w.message))}")
+            con.print(f"[magenta]warning[/] {w.doc}{where}: {_line(w.message)}")
         con.print()
         for unit in report.units:
             self._unit(con, report, unit)
@@ -74,7 +70,7 @@ class TextReporter:
 
     def _unit(self, con: Console, report: Report, unit: Unit) -> None:
         style = STYLE.get(unit.verdict, "")
-        who = f" — {escape(unit.speaker)}" if unit.speaker else ""
+        who = f" — {_line(unit.speaker)}" if unit.speaker else ""
         mark = ("\u201c", "\u201d") if unit.kind == "quote" else ("", "")
         accepted = " [dim](accepted in the baseline)[/]" if unit.id in report.accepted else ""
         con.print(
@@ -84,19 +80,19 @@ class TextReporter:
         pad = " " * 4
         dates = {d.id: d.date for d in report.sources}
         for ev in unit.evidence[:3]:
-            section = f" · {escape(ev.section)}" if ev.section else ""
-            date = f" ({dates[ev.source]})" if dates.get(ev.source) else ""
+            section = f" · {_line(ev.section)}" if ev.section else ""
+            date = f" ({_line(dates[ev.source] or '')})" if dates.get(ev.source) else ""
             con.print(f"{pad}[dim]source {ev.source}{date}{section} · line {ev.line} · {ev.similarity:.2f}:[/] "
                       f"{escape(_short(ev.text))}")
         for e in unit.edits:
             label = "conflict" if unit.kind == "claim" else ("edit" if e.meaningful else "cosmetic")
-            src = escape(visible(e.source)) or "∅"
-            art = escape(visible(e.article)) or "∅"
-            detail = f"; {escape(e.detail)}" if e.detail else ""
+            src = _line(e.source) or "∅"
+            art = _line(e.article) or "∅"
+            detail = f"; {_line(e.detail)}" if e.detail else ""
             con.print(f"{pad}{label}: source [green]{src}[/] → article [red]{art}[/] ({e.kind}{detail})")
         for span in unit.unsupported_spans:
             con.print(f"{pad}not in sources: [red]{escape(_short(span.text))}[/]")
-        con.print(f"{pad}[dim]why: {escape(visible(unit.reason))}[/]")
+        con.print(f"{pad}[dim]why: {_line(unit.reason)}[/]")
 
     def _omitted(self, con: Console, report: Report) -> None:
         if not report.omitted:
@@ -105,5 +101,5 @@ class TextReporter:
         con.print()
         con.print(f"[bold]Left out[/]: {len(report.omitted)} source passages the copy does not use")
         for (src, section), n in groups.items():
-            con.print(f"    {src} · {escape(section)}: {n}")
+            con.print(f"    {src} · {_line(section)}: {n}")
         con.print()

@@ -1,0 +1,82 @@
+"""The verdict table is the one place a verdict is defined: every list, level and format
+is derived from it, and every format renders every verdict."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+
+from tests.conftest import SEED, FakeEmbedder
+from verify import verify_texts
+from verify.baseline import CLEAN as BASELINE_CLEAN
+from verify.config import FAIL_ON_LEVELS, VERDICTS, parse_fail_on
+from verify.report import FORMATS, get_reporter
+from verify.report.view import plain
+from verify.verdicts import BY_NAME, NEAREST_ONLY, VERDICT_TABLE, ci_level
+
+
+@pytest.fixture(scope="module")
+def seed_fake_report():
+    article = (SEED / "article.txt").read_text(encoding="utf-8")
+    official = (SEED / "official.txt").read_text(encoding="utf-8")
+    return verify_texts(article, [official], embedder=FakeEmbedder())
+
+
+def test_names_are_unique_and_kinds_match_the_contract():
+    assert len(VERDICTS) == len(set(VERDICTS)) == len(VERDICT_TABLE)
+    assert {v.kind for v in VERDICT_TABLE} == {"quote", "claim"}
+    for v in VERDICT_TABLE:
+        assert v.title and v.description and v.style and v.tone in ("ok", "warn", "bad", "none")
+
+
+def test_levels_and_baseline_are_derived_from_the_table():
+    assert FAIL_ON_LEVELS["default"] == tuple(v.name for v in VERDICT_TABLE if v.fails_by_default)
+    assert parse_fail_on("strict") == tuple(v.name for v in VERDICT_TABLE if v.strict)
+    assert BASELINE_CLEAN == frozenset(v.name for v in VERDICT_TABLE if v.clean)
+    assert not set(FAIL_ON_LEVELS["default"]) & BASELINE_CLEAN  # a clean verdict never fails a run
+    assert ci_level("copied", ()) == "note" and ci_level("copied", ("copied",)) == "error"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_renders_every_verdict(seed_fake_report, fmt):
+    claim = next(u for u in seed_fake_report.units if u.kind == "claim")
+    quote = next(u for u in seed_fake_report.units if u.kind == "quote")
+    for v in VERDICT_TABLE:
+        unit = replace(claim if v.kind == "claim" else quote, verdict=v.name)
+        report = replace(seed_fake_report, units=(unit,))
+        out = get_reporter(fmt).render(report)
+        if fmt in ("github", "sarif") and v.clean:
+            assert v.title not in out, (fmt, v.name)  # a clean verdict is no finding in CI
+            continue
+        assert v.name in out or v.name.replace("_", " ") in out or v.title in out, (fmt, v.name)
+
+
+def test_the_report_script_uses_the_table_s_nearest_passage_rule():
+    """report.js names the nearest-only verdicts itself (it runs in the page): it must agree."""
+    from importlib import resources
+
+    js = (resources.files("verify.report") / "templates" / "report.js").read_text(encoding="utf-8")
+    line = next(ln for ln in js.splitlines() if "nearest passage" in ln)
+    assert set(re.findall(r'u\.verdict === "(\w+)"', line)) == set(NEAREST_ONLY)
+
+
+def test_the_sarif_rules_cover_every_finding_verdict(seed_fake_report):
+    rules = json.loads(get_reporter("sarif").render(seed_fake_report))["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"].split("/")[-1] for r in rules] == [v for v in VERDICTS if not BY_NAME[v].clean]
+
+
+def test_escape_sequences_in_copy_never_reach_the_terminal_raw():
+    """A quotation holding ESC[2J (clear screen) or a carriage return cannot rewrite its verdict."""
+    article = ("The minister said the plan \x1b[2J\x1b[1;1Hwas \u201cfully funded\x1b]0;pwned\x07\u201d, "
+               "officials confirmed.\rverbatim\n")
+    official = "The plan is fully funded, the minister said.\n"
+    report = verify_texts(article, [official], embedder=FakeEmbedder())
+    for fmt in ("text", "markdown", "github"):
+        out = get_reporter(fmt).render(report)
+        assert "\x1b" not in out and "\x07" not in out, fmt
+    text = get_reporter("text").render(report)
+    assert "\r" not in text and "\u27e8U+001B\u27e9" in text
+    assert plain("a\x1bb") == "a\u27e8U+001B\u27e9b"

@@ -1,0 +1,112 @@
+"""The source side: source sentences indexed with their normalised forms, tokens,
+clauses and passages (a sentence, or two adjacent ones), and evidence built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from verify.clauses import Clause, split_clauses
+from verify.model import Document, Evidence, Sentence
+from verify.normalize import Normalized, normalize
+from verify.tokens import Token, is_content, stem, tokenize
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A source sentence, or two adjacent ones (a quotation may span them)."""
+
+    index: int
+    doc: str
+    section: str | None
+    start: int
+    end: int
+    line: int
+    text: str
+    norm: Normalized
+    tokens: tuple[Token, ...]
+    sentences: tuple[int, ...]  # indices into SourceIndex.sentences
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(t.key for t in self.tokens)
+
+
+@dataclass
+class SourceIndex:
+    """Source sentences with their normalised forms, tokens, clauses and passages."""
+
+    docs: dict[str, Document]
+    sentences: tuple[Sentence, ...]
+    norms: tuple[Normalized, ...]
+    tokens: tuple[tuple[Token, ...], ...]
+    passages: tuple[Passage, ...]
+    clauses: tuple[Clause, ...]
+    clause_sentence: tuple[int, ...]  # sentence index of each clause
+    stems: tuple[frozenset[str], ...]
+
+    @classmethod
+    def build(cls, docs: Sequence[Document], sentences: Sequence[Sentence], min_clause_words: int) -> SourceIndex:
+        by_id = {d.id: d for d in docs}
+        sents = tuple(s for s in sentences if s.role in ("body", "heading"))
+        norms = tuple(normalize(s.text, s.start) for s in sents)
+        toks = tuple(tuple(tokenize(n.text)) for n in norms)
+        passages: list[Passage] = []
+        for i, s in enumerate(sents):
+            passages.append(Passage(len(passages), s.doc, s.section, s.start, s.end, s.line, s.text,
+                                    norms[i], toks[i], (i,)))
+        for i in range(len(sents) - 1):
+            a, b = sents[i], sents[i + 1]
+            if a.doc != b.doc or a.role != "body" or b.role != "body":
+                continue
+            doc = by_id[a.doc]
+            text = doc.text[a.start:b.end]
+            n, t = _joined(norms[i], toks[i], norms[i + 1], toks[i + 1], text, a.start, b.start)
+            passages.append(Passage(len(passages), a.doc, a.section, a.start, b.end, a.line, text, n, t, (i, i + 1)))
+        clauses: list[Clause] = []
+        owner: list[int] = []
+        for i, n in enumerate(norms):
+            for c in split_clauses(n, [(0, len(n.text))], min_clause_words):
+                clauses.append(c)
+                owner.append(i)
+        stems = tuple(frozenset(stem(t.key) for t in ts if is_content(t.key)) for ts in toks)
+        return cls(by_id, sents, norms, toks, tuple(passages), tuple(clauses), tuple(owner), stems)
+
+    @cached_property
+    def passage_keys(self) -> tuple[tuple[str, ...], ...]:
+        """Every passage's word keys, for lexical candidates (computed once per index)."""
+        return tuple(p.keys for p in self.passages)
+
+    def evidence(self, i: int, similarity: float) -> Evidence:
+        s = self.sentences[i]
+        return Evidence(s.doc, s.section, s.text, s.start, s.end, s.line, float(similarity))
+
+    def passage_evidence(self, p: Passage, similarity: float, tok_start: int | None = None,
+                         tok_end: int | None = None) -> Evidence:
+        start, end, text = p.start, p.end, p.text
+        if tok_start is not None and tok_end is not None and tok_end > tok_start:
+            start, end = p.norm.original_span(p.tokens[tok_start].start, p.tokens[tok_end - 1].end)
+            doc = self.docs[p.doc]
+            text = doc.text[start:end]
+        line = self.docs[p.doc].line(start)
+        return Evidence(p.doc, p.section, text, start, end, line, float(similarity))
+
+
+def _joined(na: Normalized, ta: tuple[Token, ...], nb: Normalized, tb: tuple[Token, ...], text: str,
+            a_start: int, b_start: int) -> tuple[Normalized, tuple[Token, ...]]:
+    """normalize() and tokenize() of two adjacent sentences' span ``text``, built from
+    theirs: the same result when only white space lies between them (checked in the
+    tests); computed afresh otherwise."""
+    shift = b_start - a_start
+    if na.text and nb.text:
+        space_end = shift + nb.starts[0]
+        gap = text[na.ends[-1]:space_end]
+        if gap and gap.isspace():
+            n = Normalized(na.text + " " + nb.text,
+                           (*na.starts, na.ends[-1], *tuple(x + shift for x in nb.starts)),
+                           (*na.ends, space_end, *tuple(x + shift for x in nb.ends)), a_start)
+            moved = len(na.text) + 1
+            return n, ta + tuple(Token(t.text, t.key, t.start + moved, t.end + moved) for t in tb)
+    n = normalize(text, a_start)
+    return n, tuple(tokenize(n.text))

@@ -1,0 +1,296 @@
+"""Train the sentence-pair verdict model (a cross-encoder) from the packaged MiniLM weights.
+
+    python -m verify.train --data ../shared/corpora/train --dev ../shared/corpora/dev --out build/pair-model
+
+Reads (source passage, claim) pairs labelled entailment / neutral / contradiction, fine-tunes
+MiniLM-L6 with a three-way classification head on the CPU, and writes the model (Hugging Face
+layout), ``manifest.json`` (every input file's sha256, pairs per set and label, settings) and
+``train-log.jsonl``. Deterministic for a given seed, data and torch build. The dev sets that
+the project reports on (SICK trial, MRPC (b), the MNLI/RTE report files, VitaminC, STS-B dev)
+are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+LABELS = ("entailment", "neutral", "contradiction")
+#: How the training files' labels map onto the three classes. A PAWS non-paraphrase shares
+#: its words with the source but not its meaning: neutral, not a contradiction.
+LABEL_MAP = {
+    "entailment": "entailment", "neutral": "neutral", "contradiction": "contradiction",
+    "paraphrase": "entailment", "not_paraphrase": "neutral",
+}
+
+
+@dataclass(frozen=True)
+class PairExample:
+    premise: str
+    hypothesis: str
+    label: int
+    set: str
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    seed: int = 20261124
+    max_pairs: int = 0  # 0: every pair; else a seeded sample of this many
+    holdout: int = 2000  # pairs of the training folder kept out, to calibrate on
+    epochs: float = 1.0
+    batch_size: int = 32
+    lr: float = 5e-5
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    max_tokens: int = 128
+    bucket_batches: int = 50  # batches sorted by length together (dynamic padding)
+    bf16: bool = True  # autocast on CPUs with bf16 support
+    threads: int = 0  # 0: os.cpu_count()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _jsonl(path: Path) -> Iterator[dict]:  # type: ignore[type-arg]
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def load_train_dir(folder: Path) -> list[PairExample]:
+    """Every ``*.jsonl.gz`` of the training folder (premise = source, hypothesis = claim)."""
+    out = []
+    for path in sorted(folder.glob("*.jsonl.gz")):
+        for row in _jsonl(path):
+            label = LABEL_MAP.get(str(row.get("label")))
+            if label is None:
+                continue
+            out.append(PairExample(row["premise"], row["hypothesis"], LABELS.index(label), row.get("set", path.stem)))
+    return out
+
+
+def load_dev_training_parts(dev: Path) -> list[PairExample]:
+    """The training parts of the dev sets: MRPC train (a) (the first half of the file),
+    SICK train, STS-B train (>= 4 same meaning, <= 2 not)."""
+    out: list[PairExample] = []
+    mrpc = dev / "mrpc" / "msr_paraphrase_train.txt"
+    if mrpc.exists():
+        rows = []
+        for line in mrpc.read_text(encoding="utf-8-sig").splitlines():
+            cols = line.split("\t")
+            if len(cols) == 5 and cols[0] in ("0", "1"):
+                rows.append(cols)
+        for cols in rows[: len(rows) // 2]:
+            out.append(PairExample(cols[3], cols[4], 0 if cols[0] == "1" else 1, "mrpc-train-a"))
+    sick = dev / "sick" / "SICK_train.txt"
+    if sick.exists():
+        for line in sick.read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if len(cols) == 5 and cols[0].isdigit() and cols[4].lower() in LABELS:
+                out.append(PairExample(cols[1], cols[2], LABELS.index(cols[4].lower()), "sick-train"))
+    stsb = dev / "stsb" / "sts-train.csv"
+    if stsb.exists():
+        for line in stsb.read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if len(cols) >= 7:
+                score = float(cols[4])
+                if score >= 4.0 or score <= 2.0:
+                    out.append(PairExample(cols[5], cols[6], 0 if score >= 4.0 else 1, "stsb-train"))
+    return out
+
+
+def load_nli_fit(dev: Path) -> list[PairExample]:
+    """The MNLI and RTE fit samples (``train_[012].jsonl``): kept out of training, used to
+    calibrate the verdict thresholds (the report files ``train_[34]`` are never read)."""
+    out = []
+    for name in ("mnli", "rte"):
+        for path in sorted((dev / "nli" / name).glob("train_[012].jsonl")):
+            for row in _jsonl(path):
+                raw = str(row["label"])
+                label = {"entailment": 0, "True": 0, "contradiction": 2}.get(raw, 1)
+                out.append(PairExample(row["premise"], row["hypothesis"], label, f"{name}-fit"))
+    return out
+
+
+def input_files(data: Path, dev: Path | None) -> list[Path]:
+    files = sorted(data.glob("*.jsonl.gz"))
+    if dev is not None:
+        files += [p for p in (dev / "mrpc" / "msr_paraphrase_train.txt", dev / "sick" / "SICK_train.txt",
+                              dev / "stsb" / "sts-train.csv") if p.exists()]
+    return files
+
+
+def batches(lengths: list[int], settings: TrainSettings, rng: random.Random) -> list[list[int]]:
+    """Length-bucketed batches: shuffle, sort each run of ``bucket_batches`` batches by
+    length (little padding), then shuffle the batches."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = settings.batch_size * settings.bucket_batches
+    out = []
+    for start in range(0, len(order), chunk):
+        part = sorted(order[start:start + chunk], key=lambda i: lengths[i])
+        out += [part[b:b + settings.batch_size] for b in range(0, len(part), settings.batch_size)]
+    rng.shuffle(out)
+    return out
+
+
+def train(examples: list[PairExample], base: str, out: Path, settings: TrainSettings,
+          log=print) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Fine-tune ``base`` on ``examples``; save to ``out``; return the summary."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    random.seed(settings.seed)
+    torch.manual_seed(settings.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.set_num_threads(settings.threads or os.cpu_count() or 1)
+    rng = random.Random(settings.seed)
+
+    tok = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, num_labels=len(LABELS), local_files_only=True,
+        id2label=dict(enumerate(LABELS)), label2id={name: i for i, name in enumerate(LABELS)})
+    enc = tok([e.premise for e in examples], [e.hypothesis for e in examples], truncation=True,
+              max_length=settings.max_tokens)
+    lengths = [len(ids) for ids in enc["input_ids"]]
+    plan: list[list[int]] = []
+    whole = int(settings.epochs)
+    for _ in range(whole):
+        plan += batches(lengths, settings, rng)
+    if settings.epochs > whole:
+        extra = batches(lengths, settings, rng)
+        plan += extra[: int(len(extra) * (settings.epochs - whole))]
+    steps = len(plan)
+    decay = [p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
+    other = [p for n, p in model.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
+    optim = torch.optim.AdamW([{"params": decay, "weight_decay": settings.weight_decay},
+                               {"params": other, "weight_decay": 0.0}], lr=settings.lr)
+    warm = max(1, int(steps * settings.warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+    model.train()
+    t0 = time.time()
+    seen = 0
+    running = 0.0
+    labels_all = [e.label for e in examples]
+    for step, idx in enumerate(plan, 1):
+        width = max(lengths[i] for i in idx)
+        ids = torch.zeros((len(idx), width), dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        types = torch.zeros_like(ids)
+        for r, i in enumerate(idx):
+            n = lengths[i]
+            ids[r, :n] = torch.tensor(enc["input_ids"][i])
+            mask[r, :n] = 1
+            types[r, :n] = torch.tensor(enc["token_type_ids"][i])
+        target = torch.tensor([labels_all[i] for i in idx])
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=settings.bf16):
+            logits = model(input_ids=ids, attention_mask=mask, token_type_ids=types).logits
+        loss = torch.nn.functional.cross_entropy(logits.float(), target)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optim.step()
+        sched.step()
+        optim.zero_grad(set_to_none=True)
+        seen += len(idx)
+        running = loss.item() if step == 1 else 0.98 * running + 0.02 * loss.item()
+        if step % 50 == 0 or step == steps:
+            rate = seen / (time.time() - t0)
+            log(json.dumps({"step": step, "steps": steps, "pairs": seen, "loss": round(running, 4),
+                            "lr": round(float(sched.get_last_lr()[0]), 8), "pairs_per_s": round(rate, 1),
+                            "eta_min": round((steps - step) * len(idx) / rate / 60, 1)}))
+    model.eval()
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out, safe_serialization=True)
+    tok.save_pretrained(out)
+    return {"steps": steps, "pairs_seen": seen, "seconds": round(time.time() - t0, 1),
+            "final_loss": round(running, 4)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m verify.train", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, required=True, help="folder of *.jsonl.gz training pairs")
+    ap.add_argument("--dev", type=Path, help="dev corpora folder: its training parts are added")
+    ap.add_argument("--out", type=Path, required=True, help="where the trained model is written")
+    ap.add_argument("--base", help="model to start from (default: the packaged MiniLM)")
+    for f in TrainSettings.__dataclass_fields__.values():
+        flag = "--" + f.name.replace("_", "-")
+        if f.type == "bool":
+            ap.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default)
+        else:
+            ap.add_argument(flag, type=type(f.default), default=f.default)
+    args = ap.parse_args(argv)
+    settings = TrainSettings(**{k: getattr(args, k) for k in TrainSettings.__dataclass_fields__})
+    if not args.data.is_dir():
+        print(f"Error: {args.data}: not a folder", file=sys.stderr)
+        return 2
+    from verify.embed import packaged_model_path
+
+    base = args.base or packaged_model_path()
+    examples = load_train_dir(args.data)
+    held: list[PairExample] = []
+    if settings.holdout:
+        picked = set(random.Random(settings.seed + 1).sample(range(len(examples)), settings.holdout))
+        held = [e for i, e in enumerate(examples) if i in picked]
+        examples = [e for i, e in enumerate(examples) if i not in picked]
+    if args.dev is not None:
+        examples += load_dev_training_parts(args.dev)
+    if settings.max_pairs and len(examples) > settings.max_pairs:
+        examples = random.Random(settings.seed).sample(examples, settings.max_pairs)
+    if not examples:
+        print(f"Error: {args.data}: no training pairs", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    with gzip.open(args.out / "calibration.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for e in held:
+            fh.write(json.dumps(asdict(e), ensure_ascii=False) + "\n")
+    manifest = {
+        "base": "all-MiniLM-L6-v2 (packaged)" if args.base is None else args.base,
+        "settings": asdict(settings),
+        "files": {str(p.name if p.parent == args.data else p.relative_to(args.dev)): sha256_file(p)  # type: ignore[arg-type]
+                  for p in input_files(args.data, args.dev)},
+        "pairs": len(examples),
+        "held_out_for_calibration": len(held),
+        "by_set": dict(sorted(Counter(e.set for e in examples).items())),
+        "by_label": {LABELS[k]: v for k, v in sorted(Counter(e.label for e in examples).items())},
+    }
+    log_path = args.out / "train-log.jsonl"
+    with open(log_path, "w", encoding="utf-8") as log_fh:
+        def log(line: str) -> None:
+            print(line, file=sys.stderr, flush=True)
+            log_fh.write(line + "\n")
+            log_fh.flush()
+
+        log(json.dumps({"manifest": manifest}))
+        summary = train(examples, base, args.out, settings, log)
+        log(json.dumps({"summary": summary}))
+    manifest["summary"] = summary
+    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

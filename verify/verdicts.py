@@ -1,0 +1,88 @@
+"""The verdicts: one record each, and every list, level, style and description derived from them.
+
+Adding a verdict is one ``Verdict`` entry here plus the judge rule that produces it; the
+fail-on levels, the baseline, and every report format read this table (a test checks that
+each format covers each verdict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+UnitKind = Literal["quote", "claim"]
+Tone = Literal["ok", "warn", "bad", "none"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a verdict means and how every report shows it."""
+
+    name: str
+    kind: UnitKind
+    #: a clean result: not a finding in CI formats, not kept in a baseline
+    clean: bool
+    #: in the ``default`` fail-on level
+    fails_by_default: bool
+    #: in the ``strict`` / ``lenient`` fail-on levels
+    strict: bool
+    lenient: bool
+    #: how a reader should take it (HTML colour group, order in the summary bar)
+    tone: Tone
+    #: terminal style (rich markup)
+    style: str
+    #: CI title ("Quotation altered")
+    title: str
+    #: one-line meaning (HTML tooltip, SARIF rule description)
+    description: str
+    #: SARIF level when the verdict is below --fail-on ("warning" or "note")
+    ci_level: Literal["warning", "note"] = "warning"
+    #: its evidence is only the nearest passage, not support
+    nearest_only: bool = False
+
+
+VERDICT_TABLE: tuple[Verdict, ...] = (
+    Verdict("verbatim", "quote", True, False, False, False, "ok", "green", "Quotation verbatim",
+            "quoted words stand in a source word for word"),
+    Verdict("altered", "quote", False, True, True, False, "warn", "bold yellow", "Quotation altered",
+            "a source has nearly these words, but some were changed"),
+    Verdict("paraphrased", "quote", False, True, True, False, "warn", "yellow",
+            "Quotation only paraphrases the source",
+            "quotation marks around words a source says only in other words"),
+    Verdict("not_found", "quote", False, True, True, True, "bad", "bold red", "Quotation not found in the sources",
+            "no source passage is close", nearest_only=True),
+    Verdict("copied", "claim", False, False, False, False, "ok", "cyan",
+            "Claim copies a source sentence without quotation marks",
+            "repeats a source sentence nearly word for word, without quotation marks", ci_level="note"),
+    Verdict("supported", "claim", True, False, False, False, "ok", "green", "Claim supported",
+            "the sources say the same thing in other words"),
+    Verdict("partial", "claim", False, False, True, False, "warn", "yellow", "Claim only partly supported",
+            "part is supported, part is added (highlighted)"),
+    Verdict("contradicted", "claim", False, True, True, True, "bad", "bold red", "Claim contradicted by a source",
+            "the closest source passage says something incompatible"),
+    Verdict("unsupported", "claim", False, False, True, False, "none", "red", "Claim not supported by the sources",
+            "nothing in the sources says it", nearest_only=True),
+)
+
+BY_NAME: dict[str, Verdict] = {v.name: v for v in VERDICT_TABLE}
+VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE)
+QUOTE_VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE if v.kind == "quote")
+CLAIM_VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE if v.kind == "claim")
+CLEAN: frozenset[str] = frozenset(v.name for v in VERDICT_TABLE if v.clean)
+NEAREST_ONLY: frozenset[str] = frozenset(v.name for v in VERDICT_TABLE if v.nearest_only)
+DEFAULT_FAIL_ON: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE if v.fails_by_default)
+FAIL_ON_LEVELS: dict[str, tuple[str, ...]] = {
+    "strict": tuple(v.name for v in VERDICT_TABLE if v.strict),
+    "default": DEFAULT_FAIL_ON,
+    "lenient": tuple(v.name for v in VERDICT_TABLE if v.lenient),
+    "none": (),
+}
+TONE: dict[str, str] = {v.name: v.tone for v in VERDICT_TABLE}
+STYLE: dict[str, str] = {v.name: v.style for v in VERDICT_TABLE}
+TITLES: dict[str, str] = {v.name: v.title for v in VERDICT_TABLE}
+DESCRIPTION: dict[str, str] = {v.name: v.description for v in VERDICT_TABLE}
+
+
+def ci_level(verdict: str, fail_on: tuple[str, ...] | frozenset[str]) -> str:
+    """SARIF/annotation level: error at or above --fail-on, else the verdict's own level."""
+    return "error" if verdict in fail_on else BY_NAME[verdict].ci_level
