@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from verify import Settings, verify_files  # noqa: E402
-from verify.api import default_embedder  # noqa: E402
+from verify import Settings, verify_files
+from verify.api import default_embedder
 
 
 def norm(text: str) -> str:
