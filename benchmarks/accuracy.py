@@ -133,9 +133,10 @@ def load_nli(folder: Path, n: int, files: str = "*.jsonl") -> list[Pair]:
     return _sample(pairs, n)
 
 
-def run_pairs(pairs: list[Pair], th: Thresholds, emb: CachedEmbedder) -> list[str]:
-    """The verdict the judge gives each pair: the claim's, else the quotation's."""
-    settings = replace(Settings(), thresholds=th)
+def run_pairs(pairs: list[Pair], th: Thresholds, emb: CachedEmbedder, pair_model: str | None = None) -> list[str]:
+    """The verdict the judge gives each pair: the claim's, else the quotation's
+    (``pair_model``: as Settings.pair_model; "none" judges claims by cosine rules alone)."""
+    settings = replace(Settings(), thresholds=th, pair_model=pair_model)
     out = []
     for p in pairs:
         try:

@@ -53,6 +53,44 @@ class FakeEmbedder:
         return out
 
 
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand"}
+_NEGATIONS = {"not", "no", "never", "nobody", "nothing", "none", "n't", "neither", "nor"}
+
+
+class FakePairModel:
+    """Deterministic stand-in for the verdict model in unit tests: P(entailed) grows with the
+    square of the share of the claim's longer words found in the passage; a negation on one side only, or another
+    number, over shared words, is a contradiction."""
+
+    name = "fake-pairs"
+    key = "fake-pairs"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        self.calls += 1
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        for i, (premise, hypothesis) in enumerate(pairs):
+            pw = set(re.findall(r"[\w']+", premise.casefold()))
+            hw = re.findall(r"[\w']+", hypothesis.casefold())
+            content = [w for w in hw if len(w) > 3]
+            cover = sum(w in pw for w in content) / len(content) if content else 0.0
+            flipped = bool(_NEGATIONS & set(hw)) != bool(_NEGATIONS & pw)
+            numbers = {w for w in hw if w.isdigit() or w in _NUMBER_WORDS}
+            other_number = bool(numbers - pw) and bool({w for w in pw if w.isdigit() or w in _NUMBER_WORDS} - set(hw))
+            if (flipped or other_number) and cover >= 0.6:
+                out[i] = (0.05, 0.05, 0.9)
+            else:
+                out[i] = (cover * cover * 0.95, 1.0 - cover * cover * 0.95 - 0.02, 0.02)
+        return out
+
+
+@pytest.fixture
+def fake_pairs() -> FakePairModel:
+    return FakePairModel()
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()

@@ -138,12 +138,27 @@ def test_attribution_is_not_a_claim() -> None:
     assert not is_attribution("Biden confronted his Russian counterpart")
 
 
-def test_claim_verdicts_with_fake_embedder() -> None:
+ENGINES = pytest.mark.parametrize("engine", ["cosine", "pairs"])
+
+
+def _engine(engine: str) -> dict:  # type: ignore[type-arg]
+    """The cosine rules (pair_model="none") or the pair-model rules with the fake pair model."""
+    from dataclasses import replace
+
+    from tests.conftest import FakePairModel
+
+    if engine == "cosine":
+        return {"settings": replace(Settings(), pair_model="none")}
+    return {"settings": Settings(), "pair_model": FakePairModel()}
+
+
+@ENGINES
+def test_claim_verdicts_with_fake_embedder(engine: str) -> None:
     source = "They discussed extending New START for five years. President Biden reaffirmed support for Ukraine."
     report = verify_texts(
         "They discussed extending New START for ten years. The call occurred on a sunny Tuesday midday in spring. "
         "They discussed extending New START for five years.",
-        [source], Settings(), embedder=FakeEmbedder(),
+        [source], embedder=FakeEmbedder(), **_engine(engine),
     )
     verdicts = [u.verdict for u in report.units]
     assert verdicts == ["contradicted", "unsupported", "copied"]
@@ -151,11 +166,12 @@ def test_claim_verdicts_with_fake_embedder() -> None:
     assert [(e.article, e.source) for e in contradicted.edits] == [("ten", "five")]
 
 
-def test_partial_claim_reports_the_unsupported_span() -> None:
+@ENGINES
+def test_partial_claim_reports_the_unsupported_span(engine: str) -> None:
     source = "President Biden reaffirmed the United States' firm support for Ukraine's sovereignty."
     report = verify_texts(
         "President Biden reaffirmed firm support for Ukraine's sovereignty, while the weather in Moscow was snowy and cold.",
-        [source], Settings(), embedder=FakeEmbedder(),
+        [source], embedder=FakeEmbedder(), **_engine(engine),
     )
     (unit,) = report.units
     assert unit.verdict == "partial"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -81,13 +81,17 @@ def align_tokens(article: Sequence[str], source: Sequence[str], gaps: frozenset[
             # or suffix match): widen it to hold the whole quotation with some slack
             slack = n // 2 + 2
             ws, we = max(0, al.dest_end - n - slack), min(m, al.dest_start + n + slack)
-    raw = Levenshtein.opcodes(list(source[ws:we]), list(article))
+    # Indel (insertions and deletions only): the alignment that keeps the most words in
+    # common, so edits are the words a person would name ("the three children" -> "three of
+    # his children" keeps "three" and "children"); adjacent ones merge into a replacement
+    raw = Indel.opcodes(list(source[ws:we]), list(article))
     ops = [Op(o.tag, o.src_start + ws, o.src_end + ws, o.dest_start, o.dest_end) for o in raw]
     # a quotation is a fragment: source words before its first or after its last word are not edits
     while ops and ops[0].tag == "delete":
         ops.pop(0)
     while ops and ops[-1].tag == "delete":
         ops.pop()
+    ops = _drop_chance_edges(ops, article)
     if not ops:
         return TokenAlignment(ws, ws, (), 0, 0.0)
     ws, we = ops[0].src_start, ops[-1].src_end
@@ -98,15 +102,61 @@ def align_tokens(article: Sequence[str], source: Sequence[str], gaps: frozenset[
             absorbed += op.src_end - op.src_start
             continue
         kept.append(op)
+    matched = sum(o.art_end - o.art_start for o in kept if o.tag == "equal")
     merged = _merge(kept)
-    matched = sum(o.art_end - o.art_start for o in merged if o.tag == "equal")
     window = (we - ws) - absorbed
     similarity = 2.0 * matched / (n + window) if n + window else 0.0
     return TokenAlignment(ws, we, tuple(merged), matched, similarity)
 
 
+def _drop_chance_edges(ops: list[Op], article: Sequence[str]) -> list[Op]:
+    """A lone function word matched at the very start or end of a quotation, cut off from
+    the rest by added words, is chance ("all the way" against "… screaming. The compound"):
+    it joins the added words instead of stretching the source window."""
+    from verify.tokens import is_content
+
+    equal = [i for i, o in enumerate(ops) if o.tag == "equal"]
+    if len(equal) >= 2:
+        last, prev = ops[equal[-1]], ops[equal[-2]]
+        if last.art_end - last.art_start == 1 and not is_content(article[last.art_start]) \
+                and _only_added(ops[equal[-2] + 1:equal[-1]]):
+            ops = [*ops[:equal[-2] + 1], Op("insert", prev.src_end, prev.src_end, prev.art_end, len(article))]
+    equal = [i for i, o in enumerate(ops) if o.tag == "equal"]
+    if len(equal) >= 2:
+        first, nxt = ops[equal[0]], ops[equal[1]]
+        if first.art_end - first.art_start == 1 and not is_content(article[first.art_start]) \
+                and _only_added(ops[equal[0] + 1:equal[1]]):
+            ops = [Op("insert", nxt.src_start, nxt.src_start, 0, nxt.art_start), *ops[equal[1]:]]
+    return ops
+
+
+def _only_added(between: list[Op]) -> bool:
+    """Words only the article has, and no source word dropped, between two matches."""
+    return bool(between) and all(o.tag == "insert" for o in between)
+
+
 def _merge(ops: list[Op]) -> list[Op]:
-    """Adjacent non-equal opcodes become one (``They`` → ``Two leaders``, not two edits)."""
+    """Adjacent non-equal opcodes become one (``They`` → ``Two leaders``, not two edits); a
+    dropped word and an added one with a single word between them are one rewording too
+    ("the three" → "three of his"), never a replacement beside a replacement ("USA or its" →
+    "us or our" stays two edits)."""
+    ops = _merge_adjacent(ops)
+    out: list[Op] = []
+    i = 0
+    while i < len(ops):
+        op = ops[i]
+        if i + 2 < len(ops) and ops[i + 1].tag == "equal" and ops[i + 1].art_end - ops[i + 1].art_start == 1 \
+                and {op.tag, ops[i + 2].tag} == {"delete", "insert"}:
+            last = ops[i + 2]
+            out.append(Op("replace", op.src_start, last.src_end, op.art_start, last.art_end))
+            i += 3
+            continue
+        out.append(op)
+        i += 1
+    return _merge_adjacent(out)
+
+
+def _merge_adjacent(ops: list[Op]) -> list[Op]:
     out: list[Op] = []
     for op in ops:
         if out and op.tag != "equal" and out[-1].tag != "equal" and out[-1].src_end == op.src_start \

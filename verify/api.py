@@ -9,25 +9,19 @@ from dataclasses import replace
 
 import numpy as np
 
+from verify.claims import ClaimInput, ClaimSims, judge_claim, judge_claim_with_pairs, prepare_claim
 from verify.config import MAX_SENTENCE_CHARS, Settings
 from verify.embed import Embedder, load_embedder
 from verify.errors import ConfigError
-from verify.judge import (
-    ClaimInput,
-    ClaimSims,
-    SourceIndex,
-    judge_claim,
-    judge_quote_lexical,
-    judge_quote_semantic,
-    prepare_claim,
-    prepare_quote,
-)
+from verify.judge import judge_quote_lexical, judge_quote_semantic, prepare_quote
 from verify.model import Document, Omitted, Report, Sentence, Unit, Warning_
 from verify.normalize import describe_char, invisible_chars
+from verify.pairmodel import PairModel, load_pair_model
 from verify.quotes import extract_quotes
 from verify.read import collect_files, document_from_text, read_document
 from verify.segment import segment
 from verify.similarity import EmbeddingScorer, EmptyScorer, Scorer
+from verify.sources import SourceIndex
 from verify.version import __version__
 
 
@@ -114,16 +108,25 @@ def default_embedder(settings: Settings) -> Embedder:
     return CachedEmbedder(base, EmbeddingCache(), f"{type(base).__name__}:{key}")
 
 
+def default_pair_model(settings: Settings) -> PairModel | None:
+    """The claim verdict model the settings name: the packaged one by default, a folder,
+    or None for ``pair_model="none"`` (claims judged by cosine thresholds alone)."""
+    if settings.pair_model == "none":
+        return None
+    return load_pair_model(settings.pair_model)
+
+
 def verify_texts(
     article: str,
     sources: Sequence[str],
     settings: Settings | None = None,
     embedder: Embedder | None = None,
+    pair_model: PairModel | None = None,
 ) -> Report:
     """Check article text against source texts already in memory."""
     art = document_from_text(article, "<article>", "A")
     docs = [document_from_text(t, f"<source {i + 1}>", f"S{i + 1}") for i, t in enumerate(sources)]
-    return verify_documents(art, docs, settings, embedder)
+    return verify_documents(art, docs, settings, embedder, pair_model=pair_model)
 
 
 def verify_documents(
@@ -132,9 +135,11 @@ def verify_documents(
     settings: Settings | None = None,
     embedder: Embedder | None = None,
     segmented: dict[str, tuple[Sentence, ...]] | None = None,
+    pair_model: PairModel | None = None,
 ) -> Report:
     """Check one decoded article against decoded sources (``segmented``: sentences of
-    sources already segmented, by document id, e.g. from an archive)."""
+    sources already segmented, by document id, e.g. from an archive; ``pair_model``: the
+    claim verdict model, by default the settings')."""
     settings = settings or Settings()
     th = settings.thresholds
     art_sents = segment(article)
@@ -172,6 +177,7 @@ def verify_documents(
         [ci.compared.replace(" \u2026 ", " ") for ci in claims],
         [c.text for ci in claims for c in ci.clauses],
     ])
+    pairs = (pair_model or default_pair_model(settings)) if claims and index.sentences else None
     unit_vectors: list[np.ndarray] = []
     for row, i in enumerate(pending_quotes):
         q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, q_sims[row], q_lex[i], th)
@@ -180,7 +186,11 @@ def verify_documents(
     pos = 0
     for k, ci in enumerate(claims):
         n = len(ci.clauses)
-        claim_units.append(judge_claim(f"C{k + 1}", ci, index, ClaimSims(c_sims[k], cl_sims[pos:pos + n]), th))
+        sims = ClaimSims(c_sims[k], cl_sims[pos:pos + n])
+        if pairs is None:
+            claim_units.append(judge_claim(f"C{k + 1}", ci, index, sims, th))
+        else:
+            claim_units.append(judge_claim_with_pairs(f"C{k + 1}", ci, index, sims, th, pairs.predict))
         pos += n
         unit_vectors.append(c_sims[k])
 

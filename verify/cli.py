@@ -40,6 +40,9 @@ Against = Annotated[list[str] | None, typer.Option("--against", "-a", help="A so
 FailOn = Annotated[str | None, typer.Option(
     "--fail-on", help="Verdicts that make the exit code 1: names, comma-separated, or strict|default|lenient|none.")]
 Model = Annotated[str | None, typer.Option(help="A sentence-transformers model path instead of the packaged MiniLM.")]
+PairModel = Annotated[str | None, typer.Option(
+    "--pair-model", help="The claim verdict model: a folder (model.onnx, tokenizer.json, config.json) instead of the "
+                         "packaged one, or 'none' to judge claims by cosine thresholds alone.")]
 Encoding = Annotated[str | None, typer.Option(help="Decode inputs with this encoding instead of detecting it.")]
 Runtime = Annotated[str | None, typer.Option("--runtime", help="Embedding runtime: onnx (default) or torch (sentence-transformers).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the on-disk cache of source embeddings.")]
@@ -60,7 +63,7 @@ def _need_sources(res: Any) -> None:
 
 def _settings(res: Any) -> Settings:
     return replace(Settings(), thresholds=res.thresholds_obj(), fail_on=parse_fail_on(res.get("fail-on")),
-                   model=res.get("model"), encoding=res.get("encoding"), runtime=res.get("runtime"),
+                   model=res.get("model"), pair_model=res.get("pair-model"), encoding=res.get("encoding"), runtime=res.get("runtime"),
                    cache=bool(res.get("cache")))
 
 
@@ -78,6 +81,7 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (never hides a 2).")] = False,
     baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings this baseline file does not accept.")] = None,
     model: Model = None,
+    pair_model: PairModel = None,
     encoding: Encoding = None,
     runtime: Runtime = None,
     no_cache: NoCache = False,
@@ -90,7 +94,7 @@ def check(
     from verify.api import verify_many
     from verify.report import get_reporter, render_reports, write_output
 
-    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "encoding": encoding, "format": fmt,
+    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "pair-model": pair_model, "encoding": encoding, "format": fmt,
                     "output": output, "json": json_path, "html": html_path, "sarif": sarif_path,
                     "markdown": markdown_path, "baseline": baseline, "runtime": runtime,
                     "cache": False if no_cache else None}, config, isolated)
@@ -174,6 +178,7 @@ def config_cmd(
     against: Against = None,
     fail_on: FailOn = None,
     model: Model = None,
+    pair_model: PairModel = None,
     encoding: Encoding = None,
     runtime: Runtime = None,
     no_cache: NoCache = False,
@@ -182,7 +187,7 @@ def config_cmd(
 ) -> int:
     from verify.configfile import describe
 
-    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "encoding": encoding, "runtime": runtime,
+    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "pair-model": pair_model, "encoding": encoding, "runtime": runtime,
                     "cache": False if no_cache else None}, config, isolated)
     sys.stdout.write(describe(res))
     return 0
@@ -194,6 +199,7 @@ def baseline_create(
     against: Against = None,
     baseline: Annotated[str | None, typer.Option("--baseline", help=f"The file to write (default {DEFAULT_BASELINE}).")] = None,
     model: Model = None,
+    pair_model: PairModel = None,
     encoding: Encoding = None,
     runtime: Runtime = None,
     no_cache: NoCache = False,
@@ -204,7 +210,7 @@ def baseline_create(
     from verify.api import verify_many
     from verify.report import write_output
 
-    res = _resolve({"against": against, "model": model, "encoding": encoding, "baseline": baseline, "runtime": runtime,
+    res = _resolve({"against": against, "model": model, "pair-model": pair_model, "encoding": encoding, "baseline": baseline, "runtime": runtime,
                     "cache": False if no_cache else None}, config, isolated)
     _need_sources(res)
     reports = verify_many(articles, res.get("against"), _settings(res))

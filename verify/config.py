@@ -37,6 +37,15 @@ class Thresholds:
     # or altered). Below it the quotation is paraphrased or not found.
     # Calibrated on Clough-Stevenson: {cut, light} vs {heavy, non}.
     quote_match_min: float = 0.40
+    # Share of a quotation's content words that must stand in the matched source window for
+    # the quotation to count as the source's words at all ("not a big deal" against "not
+    # seen in a" shares only "not" and "a": another speaker's words, not an alteration).
+    # Set by hand on the real-world dev pairs; not fitted.
+    quote_content_match_min: float = 0.5
+    # Word-alignment similarity a quotation needs to count as a source's words when the copy
+    # attributes it to someone the sources' transcript labels show not speaking: below it,
+    # a loose match is another speaker's words (not_found), not an alteration. Set by hand.
+    quote_other_speaker_min: float = 0.8
     # Cosine similarity (embeddings) at or above which a quotation that is not the
     # source's words still says what a source sentence says: "paraphrased".
     # Calibrated on MRPC + STS-B paraphrase pairs (see benchmarks/RESULTS.md).
@@ -61,6 +70,22 @@ class Thresholds:
     # A claim sentence with fewer content words than this outside its quotations
     # and attribution ("he added,") is not judged as a claim.
     min_claim_words: int = 2
+    # --- the pair (verdict) model: probabilities, calibrated on the held-out calibration
+    # pairs and the MNLI/RTE fit samples by benchmarks/pair_model.py --fit (grid and figures
+    # in benchmarks/RESULTS.md) ---
+    # P(entailed) at or above which a candidate passage supports the whole claim.
+    pair_entail_min: float = 0.5
+    # P(entailed) at or above which a passage supports one clause of a claim (partial support).
+    pair_clause_entail_min: float = 0.5
+    # P(contradicted) at or above which a passage about the same thing (cosine at least
+    # contradiction_context_min) contradicts the claim.
+    pair_contradiction_min: float = 0.5
+    # A lower P(contradicted) that suffices when the checks also name conflicting words
+    # (a number, a date, a weekday, a negation) between the claim and that passage.
+    pair_conflict_min: float = 0.3
+    # Source sentences nearest the claim (by cosine) that are read by the pair model, beside
+    # each clause's nearest, windows of adjacent sentences and the best few together.
+    pair_candidates: int = 3
     # How many lexical candidates per unit are aligned token by token.
     candidates: int = 8
     # A source passage is "omitted" when no unit's evidence used it and its best
@@ -74,6 +99,7 @@ class Settings:
 
     thresholds: Thresholds = field(default_factory=Thresholds)
     model: str | None = None  # None: the packaged all-MiniLM-L6-v2
+    pair_model: str | None = None  # None: the packaged verdict model; "none": cosine thresholds only
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
     encoding: str | None = None  # force an input encoding instead of detecting it
     runtime: str | None = None  # "onnx" | "torch"; None: VERIFY_RUNTIME or embed.DEFAULT_RUNTIME

@@ -21,6 +21,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "against": ((list, str), "source files or folders"),
     "fail-on": ((list, str), "verdicts or a level that make the exit code 1"),
     "model": (str, "a sentence-transformers model path"),
+    "pair-model": (str, "the claim verdict model: a folder, or none for cosine thresholds only"),
     "encoding": (str, "decode inputs with this encoding"),
     "runtime": (str, "embedding runtime: onnx or torch"),
     "cache": (bool, "keep source embeddings in the user cache directory"),
@@ -100,7 +101,7 @@ def load_table(path: Path) -> dict[str, Any]:
 
 def defaults() -> dict[str, Any]:
     return {
-        "against": [], "fail-on": ",".join(DEFAULT_FAIL_ON), "model": None, "encoding": None,
+        "against": [], "fail-on": ",".join(DEFAULT_FAIL_ON), "model": None, "pair-model": None, "encoding": None,
         "runtime": None, "cache": True,
         "format": "text", "output": "-", "html": None, "json": None, "sarif": None, "markdown": None,
         "baseline": None,
@@ -148,7 +149,7 @@ def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool 
                         raise ConfigError(f"{origin}: threshold {name!r} must be a {type(default).__name__}")
                     res.thresholds[name_] = Value(type(default)(v), origin)
                 continue
-            if key in PATH_KEYS:
+            if key in PATH_KEYS or (key == "pair-model" and value != "none"):
                 value = _relative(path.parent, value)
             if key == "fail-on" and isinstance(value, list):
                 value = ",".join(value)

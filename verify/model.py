@@ -194,6 +194,7 @@ class Unit:
     evidence: tuple[Evidence, ...] = ()
     edits: tuple[Edit, ...] = ()
     unsupported_spans: tuple[Span, ...] = ()
+    speaker_in_source: bool | None = None  # quotes: does a source record the speaker speaking?
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -206,6 +207,7 @@ class Unit:
         }
         if self.kind == "quote":
             out["speaker"] = self.speaker
+            out["speaker_in_source"] = self.speaker_in_source
         out["verdict"] = self.verdict
         out["score"] = round(self.score, 4)
         out["reason"] = self.reason

@@ -137,7 +137,30 @@ def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
             fixed[-1] = (fixed[-1][0], end)
         else:
             fixed.append((start, end))
-    return [_trim(text, s, e) for s, e in fixed]
+    return [_trim(text, s, e) for s, e in _join_titles(text, fixed)]
+
+
+#: Titles written with a stop before a name ("Rep. Terri Sewell", "Lt. Gov. Dan Patrick"):
+#: a sentence never ends on one of them when a capitalised word follows.
+TITLE_ABBREVIATIONS = frozenset({"rep", "reps", "gov", "govs", "sen", "sens", "rev", "lt", "gen", "col", "sgt",
+                                 "capt", "maj", "adm", "cmdr", "pres", "amb", "atty", "supt", "hon", "gov't",
+                                 "mt", "ft", "msgr", "fr", "sr", "jr", "cpl", "pvt", "brig", "insp", "det"})
+_LAST_WORD = re.compile(r"([A-Za-z']+)\.\s*$")
+
+
+def _join_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a sentence that ends on a title abbreviation to the next one (syntok splits
+    "said Rep." / "Terri Sewell")."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out:
+            m = _LAST_WORD.search(text, out[-1][0], out[-1][1])
+            nxt = text[s:e].lstrip()[:1]
+            if m and m.group(1).casefold() in TITLE_ABBREVIATIONS and nxt.isupper():
+                out[-1] = (out[-1][0], e)
+                continue
+        out.append((s, e))
+    return out
 
 
 def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@ clauses and passages (a sentence, or two adjacent ones), and evidence built from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -73,6 +74,56 @@ class SourceIndex:
         stems = tuple(frozenset(stem(t.key) for t in ts if is_content(t.key)) for ts in toks)
         return cls(by_id, sents, norms, toks, tuple(passages), tuple(clauses), tuple(owner), stems)
 
+    def run_passage(self, first: int, last: int) -> Passage | None:
+        """The run of consecutive body sentences ``first..last`` of one document as one passage
+        (a long quotation may span any number of them, across paragraph breaks); None where the
+        run leaves the document or holds a heading."""
+        if first < 0 or last >= len(self.sentences) or last < first:
+            return None
+        key = (first, last)
+        runs = self.__dict__.setdefault("_runs", {})
+        if key not in runs:
+            a, b = self.sentences[first], self.sentences[last]
+            run = self.sentences[first:last + 1]
+            if any(s.doc != a.doc or s.role != "body" for s in run):
+                runs[key] = None
+            else:
+                text = self.docs[a.doc].text[a.start:b.end]
+                n = normalize(text, a.start)
+                runs[key] = Passage(-1, a.doc, a.section, a.start, b.end, a.line, text, n, tuple(tokenize(n.text)),
+                                    tuple(range(first, last + 1)))
+        return runs[key]  # type: ignore[no-any-return]
+
+    @cached_property
+    def speakers(self) -> tuple[frozenset[str], bool]:
+        """(name words of the speakers the sources record, whether any label is generic):
+        transcript labels such as "PRESIDENT TRUMP:" or "MS. PSAKI:" at the start of a line.
+        A generic label ("THE PRESIDENT:", "Q:") names nobody in particular."""
+        words: set[str] = set()
+        generic = False
+        for doc in self.docs.values():
+            for m in _SPEAKER_LABEL.finditer(doc.text):
+                label = [w.strip(".").casefold() for w in m.group(1).split()]
+                names = [w for w in label if w and w not in _LABEL_TITLES]
+                if names:
+                    words.update(names)
+                else:
+                    generic = True
+        return frozenset(words), generic
+
+    def speaker_in_source(self, speaker: str | None) -> bool | None:
+        """True when a transcript label names the speaker; False when the sources label
+        their speakers, none generically, and none is this one; None when it cannot be told
+        (no labels, a generic "THE PRESIDENT:", no speaker given)."""
+        names, generic = self.speakers
+        if not speaker or (not names and not generic):
+            return None
+        words = {w.strip(".,'’").casefold() for w in speaker.split() if w[:1].isupper()}
+        words = {w.removesuffix("’s").removesuffix("'s") for w in words} - _LABEL_TITLES
+        if words & names:
+            return True
+        return None if generic or not words else False
+
     @cached_property
     def passage_keys(self) -> tuple[tuple[str, ...], ...]:
         """Every passage's word keys, for lexical candidates (computed once per index)."""
@@ -91,6 +142,14 @@ class SourceIndex:
             text = doc.text[start:end]
         line = self.docs[p.doc].line(start)
         return Evidence(p.doc, p.section, text, start, end, line, float(similarity))
+
+
+_SPEAKER_LABEL = re.compile(r"^[ \t]*([A-Z][A-Z.'’\- ]{0,40}[A-Z.]):", re.MULTILINE)
+#: Words of a transcript label that are titles, not names.
+_LABEL_TITLES = frozenset({"the", "president", "vice", "mr", "mrs", "ms", "dr", "secretary", "senator", "sen",
+                           "governor", "gov", "q", "audience", "member", "moderator", "reporter", "acting",
+                           "under", "sir", "general", "ambassador", "admiral", "prime", "minister", "press",
+                           "spokesman", "spokeswoman", "white", "house", "official", "participant", "questioner"})
 
 
 def _joined(na: Normalized, ta: tuple[Token, ...], nb: Normalized, tb: tuple[Token, ...], text: str,

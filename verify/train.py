@@ -129,6 +129,15 @@ def load_nli_fit(dev: Path) -> list[PairExample]:
     return out
 
 
+def holdout_split(examples: list[PairExample], n: int, seed: int) -> tuple[list[PairExample], list[PairExample]]:
+    """(kept for training, held out for calibration): a seeded sample of ``n`` pairs of the
+    training folder; the same data and seed always hold out the same pairs."""
+    if not n:
+        return examples, []
+    picked = set(random.Random(seed + 1).sample(range(len(examples)), n))
+    return ([e for i, e in enumerate(examples) if i not in picked], [e for i, e in enumerate(examples) if i in picked])
+
+
 def input_files(data: Path, dev: Path | None) -> list[Path]:
     files = sorted(data.glob("*.jsonl.gz"))
     if dev is not None:
@@ -229,13 +238,64 @@ def train(examples: list[PairExample], base: str, out: Path, settings: TrainSett
             "final_loss": round(running, 4)}
 
 
+def export_pair_model(hf_dir: Path, out: Path, int8: bool = False) -> Path:
+    """Export a trained cross-encoder (Hugging Face layout) to ``out/model.onnx`` (opset 17,
+    dynamic batch and length), with its tokenizer and config; ``int8``: dynamic int8
+    quantisation of the weights (onnxruntime). Returns the model file."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import shutil
+    import warnings
+
+    import onnx  # noqa: F401  # torch.onnx.export writes through it
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(hf_dir, local_files_only=True)
+    model.eval()
+
+    class Logits(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).logits
+
+    out.mkdir(parents=True, exist_ok=True)
+    ids = torch.tensor([[101, 7592, 102, 2088, 102]])
+    axes = {0: "batch", 1: "tokens"}
+    target = out / "model.onnx"
+    tmp = out / "model.fp32.onnx.tmp"
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Logits(model), (ids, torch.ones_like(ids), torch.tensor([[0, 0, 0, 1, 1]])), str(tmp),
+                          input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
+                          opset_version=17, dynamo=False,
+                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                                        "logits": {0: "batch"}})
+    if int8:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(tmp), str(target), weight_type=QuantType.QInt8)
+        tmp.unlink()
+    else:
+        os.replace(tmp, target)
+    for name in ("tokenizer.json", "config.json"):
+        shutil.copyfile(hf_dir / name, out / name)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m verify.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, required=True, help="folder of *.jsonl.gz training pairs")
+    ap.add_argument("--data", type=Path, help="folder of *.jsonl.gz training pairs")
     ap.add_argument("--dev", type=Path, help="dev corpora folder: its training parts are added")
     ap.add_argument("--out", type=Path, required=True, help="where the trained model is written")
     ap.add_argument("--base", help="model to start from (default: the packaged MiniLM)")
+    ap.add_argument("--export", type=Path, metavar="TRAINED",
+                    help="do not train: export the trained model in this folder to ONNX in --out")
+    ap.add_argument("--int8", action="store_true", help="with --export: quantise the weights to int8")
     for f in TrainSettings.__dataclass_fields__.values():
         flag = "--" + f.name.replace("_", "-")
         if f.type == "bool":
@@ -243,19 +303,19 @@ def main(argv: list[str] | None = None) -> int:
         else:
             ap.add_argument(flag, type=type(f.default), default=f.default)
     args = ap.parse_args(argv)
+    if args.export is not None:
+        path = export_pair_model(args.export, args.out, args.int8)
+        print(f"exported {path} (sha256 {sha256_file(path)})", file=sys.stderr)
+        return 0
     settings = TrainSettings(**{k: getattr(args, k) for k in TrainSettings.__dataclass_fields__})
-    if not args.data.is_dir():
+    if args.data is None or not args.data.is_dir():
         print(f"Error: {args.data}: not a folder", file=sys.stderr)
         return 2
     from verify.embed import packaged_model_path
 
     base = args.base or packaged_model_path()
     examples = load_train_dir(args.data)
-    held: list[PairExample] = []
-    if settings.holdout:
-        picked = set(random.Random(settings.seed + 1).sample(range(len(examples)), settings.holdout))
-        held = [e for i, e in enumerate(examples) if i in picked]
-        examples = [e for i, e in enumerate(examples) if i not in picked]
+    examples, held = holdout_split(examples, settings.holdout, settings.seed)
     if args.dev is not None:
         examples += load_dev_training_parts(args.dev)
     if settings.max_pairs and len(examples) > settings.max_pairs:

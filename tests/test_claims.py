@@ -1,0 +1,93 @@
+"""Claim verdicts by the pair model over retrieved candidates, through the scorer seam, with a
+fake embedder and a fake pair model (no model is loaded): the rules, their order, the evidence."""
+
+from __future__ import annotations
+
+from tests.conftest import SEED, FakeEmbedder, FakePairModel
+from verify import verify_texts
+from verify.claims import CLAIM_RULES, claim_candidates, rule_contradicted, rule_copied, rule_parts, rule_supported
+
+OFFICIAL = (SEED / "official.txt").read_text(encoding="utf-8")
+
+
+def claims(article: str, sources=(OFFICIAL,)):  # type: ignore[no-untyped-def]
+    report = verify_texts(article, list(sources), embedder=FakeEmbedder(), pair_model=FakePairModel())
+    return [u for u in report.units if u.kind == "claim"]
+
+
+def test_the_rules_apply_in_a_stated_order():
+    assert CLAIM_RULES == (rule_contradicted, rule_copied, rule_supported, rule_parts)
+
+
+def test_a_paraphrase_is_supported_with_its_source_sentence():
+    [c] = claims("President Biden reaffirmed firm United States support for the sovereignty of Ukraine.\n")
+    assert c.verdict == "supported", c.reason
+    assert any("Ukraine’s sovereignty" in e.text for e in c.evidence)
+    assert "verdict model" in c.reason
+
+
+def test_a_claim_drawing_on_two_sentences_is_supported_by_both():
+    text = ("Biden spoke with Vladimir Putin of Russia and they discussed extending New START "
+            "for five years.\n")
+    [c] = claims(text)
+    assert c.verdict == "supported", c.reason
+    assert len(c.evidence) >= 2
+    assert {"spoke with President Vladimir Putin", "extend New START"} <= {
+        k for k in ("spoke with President Vladimir Putin", "extend New START") for e in c.evidence if k in e.text}
+
+
+def test_an_added_clause_makes_the_claim_partial_and_is_highlighted():
+    text = ("President Biden reaffirmed firm United States support for Ukraine’s sovereignty, "
+            "while the Kremlin demanded sweeping public apologies from angry Washington diplomats.\n")
+    [c] = claims(text)
+    assert c.verdict == "partial", c.reason
+    assert [s.text for s in c.unsupported_spans] == ["while the Kremlin demanded sweeping public apologies from angry Washington diplomats"]
+
+
+def test_a_negated_claim_is_contradicted_and_names_the_negation():
+    [c] = claims("President Biden did not reaffirm the United States’ firm support for Ukraine’s sovereignty.\n")
+    assert c.verdict == "contradicted", c.reason
+    assert [(e.article, e.kind) for e in c.edits] == [("not", "negation")]
+
+
+def test_conflicting_words_alone_do_not_contradict():
+    """The date check finds 'January 26' vs 'February 5', but the passage is about another
+    event (the extension deadline) and the model does not read a contradiction."""
+    [c] = claims("Joe Biden spoke with Vladimir Putin on January 26 about the treaty.\n")
+    assert c.verdict != "contradicted", c.reason
+
+
+def test_nothing_in_the_sources_is_unsupported_with_the_nearest_passage():
+    [c] = claims("The call was a diplomatic step to cement the differences between the two rivals.\n")
+    assert c.verdict == "unsupported"
+    assert len(c.evidence) == 1 and "below" in c.reason
+
+
+def test_candidates_hold_windows_and_the_best_few_together():
+    import numpy as np
+
+    from verify.read import document_from_text
+    from verify.segment import segment
+    from verify.sources import SourceIndex
+
+    doc = document_from_text(OFFICIAL, "<s>", "S1")
+    index = SourceIndex.build([doc], segment(doc, is_source=True), 3)
+    row = np.zeros(len(index.sentences), dtype=np.float32)
+    row[3], row[1], row[7] = 0.9, 0.8, 0.7
+    cands = claim_candidates(index, row, np.zeros((0, len(index.sentences))), 3)
+    groups = [c.sentences for c in cands]
+    assert groups[:3] == [(3,), (1,), (7,)]
+    assert (2, 3) in groups and (3, 4) in groups and (2, 3, 4) in groups
+    assert (1, 3, 7) in groups  # the best three, in source order
+    assert all(len(set(g)) == len(g) for g in groups) and len(groups) == len(set(groups))
+
+
+def test_the_cosine_engine_stays_available():
+    from dataclasses import replace
+
+    from verify import Settings
+
+    report = verify_texts("President Biden reaffirmed the United States’ firm support for Ukraine’s sovereignty today.\n",
+                          [OFFICIAL], replace(Settings(), pair_model="none"), embedder=FakeEmbedder())
+    [c] = [u for u in report.units if u.kind == "claim"]
+    assert "verdict model" not in c.reason

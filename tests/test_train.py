@@ -1,0 +1,64 @@
+"""A tiny training run of the verdict model (seconds): the command trains, logs, writes its
+manifest, exports to ONNX, and the exported model scores pairs as the trained one does."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from tests.conftest import SHARED, need
+from verify.train import LABELS, holdout_split, load_dev_training_parts, load_train_dir, main
+
+pytestmark = pytest.mark.model
+
+
+def test_holdout_is_the_same_every_time_and_disjoint():
+    examples = load_train_dir(need(SHARED / "train"))
+    kept, held = holdout_split(examples, 50, 7)
+    kept2, held2 = holdout_split(examples, 50, 7)
+    assert held == held2 and len(held) == 50 and len(kept) == len(examples) - 50
+    assert not {(e.premise, e.hypothesis) for e in held} & {(e.premise, e.hypothesis) for e in kept}
+    assert {e.label for e in examples} == {0, 1, 2}
+
+
+def test_dev_training_parts_never_read_the_report_sets():
+    dev = need(SHARED / "dev")
+    sets = {e.set for e in load_dev_training_parts(dev)}
+    assert sets == {"mrpc-train-a", "sick-train", "stsb-train"}
+
+
+def test_a_tiny_run_trains_exports_and_scores(tmp_path):
+    train = need(SHARED / "train")
+    out = tmp_path / "model"
+    assert main(["--data", str(train), "--out", str(out), "--max-pairs", "48", "--holdout", "16",
+                 "--batch-size", "16", "--max-tokens", "64", "--no-bf16"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["pairs"] == 48 and manifest["held_out_for_calibration"] == 16
+    assert manifest["summary"]["steps"] == 3 and len(manifest["files"]) == 6
+    log = [json.loads(line) for line in (out / "train-log.jsonl").read_text().splitlines()]
+    assert "manifest" in log[0] and "summary" in log[-1] and any("loss" in r for r in log)
+
+    onnx_dir = tmp_path / "onnx"
+    assert main(["--export", str(out), "--out", str(onnx_dir)]) == 0
+    from verify.pairmodel import OnnxPairModel
+
+    pairs = [("The two presidents agreed to maintain transparent communication.", "The leaders agreed to keep talking."),
+             ("A man is playing a guitar.", "Nobody is playing an instrument.")]
+    probs = OnnxPairModel(str(onnx_dir)).predict(pairs)
+    assert probs.shape == (2, len(LABELS)) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model = AutoModelForSequenceClassification.from_pretrained(out)
+    tok = AutoTokenizer.from_pretrained(out)
+    with torch.no_grad():
+        ref = model(**tok([p[0] for p in pairs], [p[1] for p in pairs], padding=True, return_tensors="pt")).logits.softmax(-1)
+    assert np.allclose(probs, ref.numpy(), atol=1e-4)
+
+
+def test_a_missing_data_folder_is_exit_2(tmp_path, capsys):
+    assert main(["--data", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err.startswith("Error: ")

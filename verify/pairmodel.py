@@ -1,0 +1,135 @@
+"""The sentence-pair verdict model: reads (source passage, claim) and gives the probabilities
+that the passage entails the claim, says nothing of it, or contradicts it.
+
+The default is a cross-encoder fine-tuned here from the packaged MiniLM weights
+(``python -m verify.train``; see ``verify/models/pair/MODEL_CARD.md``), shipped inside the package
+as ONNX and run by onnxruntime; ``--pair-model PATH`` takes another folder of the same layout
+(``model.onnx``, ``tokenizer.json``, ``config.json`` with ``id2label``). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Sequence
+from importlib import resources
+from typing import Protocol
+
+import numpy as np
+
+from verify.errors import ModelError
+
+#: Column order of every probability array: P(entailed), P(neutral), P(contradicted).
+LABELS = ("entailment", "neutral", "contradiction")
+ENTAIL, NEUTRAL, CONTRADICT = 0, 1, 2
+#: Tokens per (passage, claim) pair; longer pairs are cut, the longer side first. The
+#: model was trained at 128; passages of three sentences need more.
+MAX_TOKENS = 256
+#: Pairs per inference call; pairs are sorted by length first so a batch pads little.
+BATCH = 16
+
+
+class PairModel(Protocol):
+    """Anything that scores (premise, hypothesis) pairs as rows of LABELS probabilities."""
+
+    name: str
+    key: str
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
+
+
+def packaged_pair_model_path() -> str:
+    """The folder of the pair model shipped inside the package."""
+    return str(resources.files("verify") / "models" / "pair")
+
+
+class OnnxPairModel:
+    """A cross-encoder exported to ONNX, loaded on first use; predictions are memoised per
+    pair for the life of the object (a claim and its clauses share candidates)."""
+
+    def __init__(self, path: str | None = None, threads: int | None = None) -> None:
+        self.path = path or packaged_pair_model_path()
+        self.name = path or "verify pair model (packaged)"
+        self.threads = threads
+        onnx_path = os.path.join(self.path, "model.onnx")
+        for needed in (onnx_path, os.path.join(self.path, "tokenizer.json"), os.path.join(self.path, "config.json")):
+            if not os.path.isfile(needed):
+                raise ModelError(f"pair model {self.path!r} is missing {os.path.basename(needed)}")
+        st = os.stat(onnx_path)
+        self.key = hashlib.sha256(f"{os.path.realpath(onnx_path)}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+        self._session = None
+        self._tokenizer = None
+        self._order: list[int] = []
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._session is not None:
+                return self._session, self._tokenizer
+            try:
+                import onnxruntime as ort
+                from tokenizers import Tokenizer
+
+                with open(os.path.join(self.path, "config.json"), encoding="utf-8") as fh:
+                    config = json.load(fh)
+                id2label = {int(k): str(v).lower() for k, v in config.get("id2label", {}).items()}
+                if sorted(id2label.values()) != sorted(LABELS):
+                    raise ModelError(f"pair model {self.path!r}: labels {sorted(id2label.values())}, "
+                                     f"expected {', '.join(LABELS)}")
+                self._order = [next(i for i, name in id2label.items() if name == label) for label in LABELS]
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
+                opts.inter_op_num_threads = 1
+                opts.log_severity_level = 3
+                session = ort.InferenceSession(os.path.join(self.path, "model.onnx"), opts,
+                                               providers=["CPUExecutionProvider"])
+                tok = Tokenizer.from_file(os.path.join(self.path, "tokenizer.json"))
+                tok.enable_truncation(max_length=MAX_TOKENS)
+                tok.enable_padding()
+                self._inputs = {i.name for i in session.get_inputs()}
+            except ModelError:
+                raise
+            except Exception as exc:  # any failure to load is one clear line
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise ModelError(f"cannot load pair model {self.path!r}: {first}") from None
+            self._session, self._tokenizer = session, tok
+            return session, tok
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Rows of (P(entailed), P(neutral), P(contradicted)), one per (premise, hypothesis)."""
+        if not pairs:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        missing = list(dict.fromkeys(p for p in pairs if p not in self._memo))
+        if missing:
+            session, tok = self._load()
+            order = sorted(range(len(missing)), key=lambda i: (len(missing[i][0]) + len(missing[i][1]), i))
+            for b in range(0, len(order), BATCH):
+                idx = order[b:b + BATCH]
+                enc = tok.encode_batch([missing[i] for i in idx])
+                feed = {"input_ids": np.asarray([e.ids for e in enc], dtype=np.int64),
+                        "attention_mask": np.asarray([e.attention_mask for e in enc], dtype=np.int64),
+                        "token_type_ids": np.asarray([e.type_ids for e in enc], dtype=np.int64)}
+                logits = session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+                logits = logits[:, self._order].astype(np.float64)
+                logits -= logits.max(axis=1, keepdims=True)
+                probs = np.exp(logits)
+                probs /= probs.sum(axis=1, keepdims=True)
+                for j, i in enumerate(idx):
+                    self._memo[missing[i]] = probs[j].astype(np.float32)
+        return np.stack([self._memo[p] for p in pairs])
+
+
+_LOADED: dict[str, PairModel] = {}
+
+
+def load_pair_model(path: str | None = None) -> PairModel:
+    """The pair model at ``path`` (None: the packaged one); one instance per path and process."""
+    key = path or ""
+    if key not in _LOADED:
+        if path is not None and not os.path.isdir(path):
+            raise ModelError(f"pair model not found: {path} (give a folder with model.onnx, tokenizer.json, config.json)")
+        _LOADED[key] = OnnxPairModel(path)
+    return _LOADED[key]
