@@ -17,7 +17,7 @@ pytestmark = pytest.mark.model
 def test_holdout_is_the_same_every_time_and_disjoint():
     examples = load_train_dir(need(SHARED / "train"))
     kept, held = holdout_split(examples, 50, 7)
-    kept2, held2 = holdout_split(examples, 50, 7)
+    _, held2 = holdout_split(examples, 50, 7)
     assert held == held2 and len(held) == 50 and len(kept) == len(examples) - 50
     assert not {(e.premise, e.hypothesis) for e in held} & {(e.premise, e.hypothesis) for e in kept}
     assert {e.label for e in examples} == {0, 1, 2}

@@ -110,7 +110,7 @@ def test_verify_toml_and_bad_config(tmp_path: Path, capsys, monkeypatch, fake) -
     monkeypatch.chdir(tmp_path)
     (tmp_path / "verify.toml").write_text('against = "x.txt"\ncolour = "red"\n', encoding="utf-8")
     assert run(["config"], capsys)[:3:2] == (
-        2, "Error: verify.toml: unknown setting 'colour'; expected one of against, fail-on, model, encoding, runtime, "
+        2, "Error: verify.toml: unknown setting 'colour'; expected one of against, fail-on, model, pair-model, encoding, runtime, "
            "cache, format, output, html, json, sarif, markdown, baseline, thresholds\n")
     (tmp_path / "verify.toml").write_text('against = "x.txt"\nfail-on = "sometimes"\n', encoding="utf-8")
     code, _, err = run(["config"], capsys)
@@ -170,7 +170,7 @@ def test_many_articles_and_source_folders(tmp_path: Path, capsys, fake) -> None:
     assert run_data["schema"] == "verify-run/1"
     assert [Path(r["article"]["path"]).name for r in run_data["reports"]] == ["a-clean.md", "b-altered.md", "c-invented.md"]
     assert [r["summary"]["exit_code"] for r in run_data["reports"]] == [0, 1, 1]
-    assert sorted(p.name for p in (tmp_path / "html").iterdir()) == ["a-clean.html", "b-altered.html", "c-invented.html"]
+    assert sorted(p.name for p in (tmp_path / "html").iterdir()) == ["a-clean.md.html", "b-altered.md.html", "c-invented.md.html"]
     sarif = json.loads((tmp_path / "all.sarif").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(SCHEMA).validate(sarif)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"] if r["level"] == "error"}

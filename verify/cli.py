@@ -106,6 +106,8 @@ def check(
     if len(set(targets)) != len(targets):
         raise ConfigError("two reports would be written to the same file; give each its own path")
     _need_sources(res)
+    html_folder = _html_folder(res.get("html"), articles)
+    _refuse_overwriting_inputs(articles, res, targets, html_folder)
     accepted = baseline_mod.load(res.get("baseline")) if res.get("baseline") else None
     _prefetch(settings)
     reports = verify_many(articles, res.get("against"), settings)
@@ -113,18 +115,19 @@ def check(
         reports = [baseline_mod.apply(r, accepted) for r in reports]
     write_output(out, render_reports(reporter, reports))
     if out != "-":
-        print(f"Wrote {reporter.label} report to {out}", file=sys.stderr)
+        _say(f"Wrote {reporter.label} report to {out}")
     for name, path in extra:
         extra_reporter = get_reporter(name)
-        if name == "html" and (len(reports) > 1 or path.endswith(("/", os.sep)) or os.path.isdir(path)):
+        if name == "html" and html_folder:
+            names = html_names([r.article.path for r in reports])
             for r in reports:
-                target = os.path.join(path, _html_name(r.article.path, reports))
+                target = os.path.join(path, names[r.article.path])
                 write_output(target, extra_reporter.render(r))
-                print(f"Wrote HTML report to {target}", file=sys.stderr)
+                _say(f"Wrote HTML report to {target}")
             continue
         write_output(path, render_reports(extra_reporter, reports))
         if path != "-":
-            print(f"Wrote {extra_reporter.label} report to {path}", file=sys.stderr)
+            _say(f"Wrote {extra_reporter.label} report to {path}")
     return 0 if exit_zero else max(r.exit_code for r in reports)
 
 
@@ -164,13 +167,84 @@ def _early_prefetch(args: list[str]) -> None:
     _prefetch(replace(Settings(), model=model, runtime=runtime))
 
 
-def _html_name(article: str, reports: list[Any]) -> str:
-    """File name of one article's HTML report in a folder: its stem, made unique."""
-    stem = os.path.splitext(os.path.basename(article))[0] or "stdin"
-    clash = sum(1 for r in reports if os.path.splitext(os.path.basename(r.article.path))[0] == stem) > 1
-    if clash:
-        stem = os.path.splitext(article)[0].strip("./").replace(os.sep, "_").replace("/", "_")
-    return f"{stem}.html"
+def _say(message: str) -> None:
+    """One line on standard error; file names and copy in it cannot break the line or speak
+    to the terminal or the CI (see report.view.one_line)."""
+    from verify.report.view import one_line
+
+    try:
+        print(one_line(message), file=sys.stderr)
+    except (OSError, ValueError):  # a closed stderr never turns a result into a crash
+        pass
+
+
+def html_names(articles: list[str]) -> dict[str, str]:
+    """Each article's HTML report name inside the --html folder: its path relative to the
+    articles' common folder with ".html" added ("x/a.txt" -> "x/a.txt.html", "a.md" ->
+    "a.md.html"): unique because the paths are, stable because nothing else decides it."""
+    real = [a for a in articles if a != "-"]
+    common = os.path.commonpath([os.path.dirname(os.path.abspath(a)) for a in real]) if real else ""
+    out = {}
+    for a in articles:
+        rel = "stdin" if a == "-" else os.path.relpath(os.path.abspath(a), common)
+        out[a] = rel + ".html"
+    return out
+
+
+def _html_folder(path: str | None, articles: list[str]) -> bool:
+    """Whether --html names a folder (several articles, a trailing slash, an existing folder)."""
+    if not path:
+        return False
+    from verify.read import collect_files
+
+    many = len(collect_files(articles, "article")) > 1
+    return many or path.endswith(("/", os.sep)) or os.path.isdir(path)
+
+
+def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+        return real, (st.st_dev, st.st_ino)
+    except OSError:
+        return real, None
+
+
+def _refuse_overwriting_inputs(articles: list[str], res: Any, targets: list[str], html_folder: bool) -> None:
+    """No report may replace an input (an article, a source, the baseline, the
+    configuration): compared by resolved path and by inode, so a symlink cannot hide it."""
+    from verify.archive import is_archive
+    from verify.read import collect_files
+
+    inputs: list[str] = []
+    for group, what in ((articles, "article"), (res.get("against") or [], "source")):
+        plain_paths = [p for p in group if p == "-" or not is_archive(p)]
+        try:
+            inputs += [p for p in collect_files(plain_paths, what) if p != "-"]
+        except VerifyError:
+            pass  # reading reports the missing input properly
+        inputs += [p for p in group if p != "-" and p not in plain_paths]
+    if res.get("baseline"):
+        inputs.append(res.get("baseline"))
+    outputs = [t for t in targets if t and t != "-"]
+    if html_folder and res.get("html"):
+        try:
+            arts = collect_files(articles, "article")
+        except VerifyError:
+            arts = []
+        names = html_names(arts)
+        outputs = [o for o in outputs if o != res.get("html")] + [os.path.join(res.get("html"), n) for n in names.values()]
+    known = {}
+    for p in inputs:
+        real, ident = _identity(p)
+        known[real] = p
+        if ident is not None:
+            known[str(ident)] = p
+    for o in outputs:
+        real, ident = _identity(o)
+        hit = known.get(real) or (known.get(str(ident)) if ident is not None else None)
+        if hit is not None:
+            raise ConfigError(f"the report {o} would replace the input {hit}; give the report another path")
 
 
 @app.command(name="config", help="Print the resolved configuration and where each value came from.")
@@ -218,7 +292,7 @@ def baseline_create(
     content = baseline_mod.create(reports)
     write_output(path, content)
     n = content.count('"fingerprint"')
-    print(f"Wrote baseline with {n} accepted finding{'s' if n != 1 else ''} to {path}", file=sys.stderr)
+    _say(f"Wrote baseline with {n} accepted finding{'s' if n != 1 else ''} to {path}")
     return 0
 
 
@@ -247,12 +321,12 @@ def index_cmd(
             bar.update(task, completed=done, total=total, description=name[-40:])
 
         stats = build_index(folder, out, settings, default_embedder(settings), progress)
-    print(f"Indexed {stats.documents} documents ({stats.added} added, {stats.updated} updated, {stats.removed} removed, "
-          f"{stats.unchanged} unchanged; {stats.sentences} sentences, {stats.encoded} texts encoded) into {out} "
-          f"({stats.size_bytes / 1e6:.1f} MB) in {stats.seconds:.1f} s", file=sys.stderr)
+    _say(f"Indexed {stats.documents} documents ({stats.added} added, {stats.updated} updated, {stats.removed} removed, "
+         f"{stats.unchanged} unchanged; {stats.sentences} sentences, {stats.encoded} texts encoded) into {out} "
+         f"({stats.size_bytes / 1e6:.1f} MB) in {stats.seconds:.1f} s")
     if stats.skipped:
-        print(f"Skipped {len(stats.skipped)} file{'s' if len(stats.skipped) != 1 else ''} without a document extension: "
-              + ", ".join(stats.skipped[:5]) + (" …" if len(stats.skipped) > 5 else ""), file=sys.stderr)
+        _say(f"Skipped {len(stats.skipped)} file{'s' if len(stats.skipped) != 1 else ''} without a document extension: "
+             + ", ".join(stats.skipped[:5]) + (" …" if len(stats.skipped) > 5 else ""))
     return 0
 
 
@@ -266,24 +340,23 @@ def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="verify", standalone_mode=False)
+        if code == 130:  # typer turns Ctrl-C into a silent exit code 130: say it
+            _say("Error: interrupted")
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Abort:
-        print("Error: aborted", file=sys.stderr)
-        code = 2
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        _say("Error: interrupted")
+        code = 130
     except click.exceptions.ClickException as exc:
-        print(f"Error: {exc.format_message()}", file=sys.stderr)
+        _say(f"Error: {exc.format_message()}")
         code = 2
     except VerifyError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        code = 2
-    except KeyboardInterrupt:
-        print("Error: interrupted", file=sys.stderr)
+        _say(f"Error: {exc}")
         code = 2
     except BrokenPipeError:
         code = 2
     except Exception as exc:  # a bug: still one line and exit 2, never a traceback
-        print(f"Error: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+        _say(f"Error: internal error ({type(exc).__name__}: {exc}); please report it")
         code = 2
     from verify.embed import wait_for_prefetch
 

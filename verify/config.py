@@ -92,6 +92,26 @@ class Thresholds:
     # cosine to any article unit is below this.
     omitted_max_similarity: float = 0.6
 
+    def __post_init__(self) -> None:
+        _check_thresholds(self)
+
+
+def _check_thresholds(th: Thresholds) -> None:
+    """Every threshold a finite number in its range: similarities, shares and probabilities
+    in [0, 1], counts at least 1 (0 for none). A NaN would make every comparison false."""
+    import math
+
+    for f in fields(th):
+        value = getattr(th, f.name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"threshold {f.name!r} must be a number, not {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"threshold {f.name!r} must be a finite number, not {value}")
+        if isinstance(f.default, float) and not 0.0 <= value <= 1.0:
+            raise ConfigError(f"threshold {f.name!r} must be between 0 and 1, not {value}")
+        if isinstance(f.default, int) and not 1 <= value <= 10_000 and not (f.name == "min_claim_words" and value == 0):
+            raise ConfigError(f"threshold {f.name!r} must be a whole number from 1 to 10000, not {value}")
+
 
 @dataclass(frozen=True)
 class Settings:

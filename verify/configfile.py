@@ -55,25 +55,66 @@ class Resolved:
         return self.values[key].value
 
     def thresholds_obj(self) -> Thresholds:
-        return Thresholds(**{k: v.value for k, v in self.thresholds.items()})
+        try:
+            return Thresholds(**{k: v.value for k, v in self.thresholds.items()})
+        except ConfigError as exc:  # name the file that set the bad value
+            origin = next((v.origin for k, v in self.thresholds.items() if f"'{k}'" in str(exc)), "default")
+            if origin == "default":
+                raise
+            raise ConfigError(f"{origin}: {exc}") from None
 
 
 def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
     """The nearest verify.toml, or pyproject.toml with a [tool.verify] table, at or above
     ``start``; its settings table."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    try:
+        here = (start or Path.cwd()).resolve()
+    except OSError as exc:
+        raise ConfigError(f"the working directory cannot be read ({exc.strerror or exc}); "
+                          "pass --config FILE or --isolated") from None
+    for folder in _walk_up(here):
         for name in CONFIG_NAMES:
             path = folder / name
             if not path.is_file():
                 continue
             data = _load(path)
+            tool = data.get("tool")
+            if tool is not None and not isinstance(tool, dict):
+                raise ConfigError(f"{_display(path)}: 'tool' must be a table, not {type(tool).__name__}")
             if name == "verify.toml":
-                return path, data.get("tool", {}).get("verify", data) if "tool" in data else data
-            table = data.get("tool", {}).get("verify")
-            if table is not None:
-                return path, table
+                table = tool.get("verify", data) if tool is not None else data
+            else:
+                table = (tool or {}).get("verify")
+                if table is None:
+                    continue
+            if not isinstance(table, dict):
+                raise ConfigError(f"{_display(path)}: [tool.verify] must be a table, not {type(table).__name__}")
+            return path, table
     return None
+
+
+def _walk_up(here: Path) -> list[Path]:
+    """``here`` and its parents, up to the repository root (a folder holding .git) or the
+    user's home folder, as ruff does; never a shared folder: the file-system root, the
+    system temp folder, the folder that holds the home folders. A verify.toml planted there
+    is never read."""
+    import tempfile
+
+    try:
+        home: Path | None = Path.home().resolve()
+    except (OSError, RuntimeError):
+        home = None
+    shared = {Path(here.anchor), Path(tempfile.gettempdir()).resolve()}
+    if home is not None:
+        shared.add(home.parent)
+    out = []
+    for folder in (here, *here.parents):
+        if folder in shared:
+            break
+        out.append(folder)
+        if (folder / ".git").exists() or folder == home:
+            break
+    return out
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -82,6 +123,8 @@ def _load(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{_display(path)}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{_display(path)}: not valid TOML (not UTF-8 at byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{_display(path)}: cannot read ({exc.strerror or exc})") from None
 

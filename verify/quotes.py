@@ -1,6 +1,6 @@
 """Quotations in the copy: the words inside quotation marks, and who the copy says spoke them.
 
-Marks: “…” „…“ «…» and straight "…" (double), ‘…’ and straight '…' (single, told
+Marks: “…” „…“ ‟…” «…» 「…」 『…』 ❝…❞ 〝…〞 ``…'' ＂…＂ and straight "…" (double), ‹…›, ‘…’ and straight '…' (single, told
 from apostrophes by what stands around them). Nested quotations are kept with
 depth 1. A quotation still open at the end of a paragraph is closed there: when
 the next paragraph opens with a quotation mark it is the news convention of a
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from verify.model import Document, Quote, Sentence, Warning_
 from verify.segment import paragraphs
 
-DOUBLE_OPEN = "\u201c\u201e\u00ab"
-DOUBLE_CLOSE = "\u201d\u00bb"
-SINGLE_OPEN = "\u2018"
-SINGLE_CLOSE = "\u2019"
+# “ „ ‟ « 「 『 ❝ 〝 open; ” » 」 』 ❞ 〞 〟 close; ＂ (full width) is read as a straight ".
+DOUBLE_OPEN = "\u201c\u201e\u201f\u00ab\u300c\u300e\u275d\u301d"
+DOUBLE_CLOSE = "\u201d\u00bb\u300d\u300f\u275e\u301e\u301f"
+SINGLE_OPEN = "\u2018\u2039"
+SINGLE_CLOSE = "\u2019\u203a"
 
 ATTRIBUTION_VERBS = (
     "said says say stated states read reads added adds told tells wrote writes noted notes "
@@ -94,6 +95,16 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
         ch = text[i]
         prev = text[i - 1] if i > start else " "
         nxt = text[i + 1] if i + 1 < end else " "
+        if ch == "`" and nxt == "`" and (i + 2 >= end or text[i + 2] != "`"):
+            stack.append(_Open("``", "double", i + 1, False))  # ``TeX-style''
+            continue
+        if ch == "'" and nxt == "'" and any(o.mark == "``" for o in stack):
+            close("double", i, "''")
+            continue
+        if ch == "'" and prev == "'" and found and found[-1][3] == "''" and found[-1][1] == i - 1:
+            continue  # the second mark of ''
+        if ch == "\uff02":
+            ch = '"'
         if ch in DOUBLE_OPEN:
             stack.append(_Open(ch, "double", i, False))
         elif ch in DOUBLE_CLOSE:
@@ -104,10 +115,10 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
                 close("double", i, ch)
             else:
                 stack.append(_Open(ch, "double", i, True))
-        elif ch == SINGLE_OPEN:
-            if not _is_word(prev):
+        elif ch in SINGLE_OPEN:
+            if ch == "\u2039" or not _is_word(prev):
                 stack.append(_Open(ch, "single", i, False))
-        elif ch in (SINGLE_CLOSE, "'"):
+        elif ch in SINGLE_CLOSE or ch == "'":
             if _is_word(prev) and _is_word(nxt):
                 continue  # apostrophe: Russia's, it's
             if "single" in open_kinds() and not _is_word(nxt) and not prev.isspace():

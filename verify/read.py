@@ -69,7 +69,8 @@ def walk_documents(folder: str) -> tuple[list[str], list[str]]:
             if name.startswith("."):
                 continue
             full = os.path.join(root, name)
-            (found if name.lower().endswith(DOCUMENT_SUFFIXES) else skipped).append(full)
+            regular = os.path.isfile(full)  # a FIFO or a device named "x.txt" is never read
+            (found if regular and name.lower().endswith(DOCUMENT_SUFFIXES) else skipped).append(full)
     return found, skipped
 
 
@@ -100,20 +101,35 @@ def display_name(path: str) -> str:
     return "<stdin>" if path == "-" else path
 
 
+#: The largest input file read, in bytes: copy and official texts are far smaller; a
+#: bigger file is refused, never read without end.
+MAX_INPUT_BYTES = 50_000_000
+
+
 def read_bytes(path: str) -> bytes:
     """The raw bytes of ``path`` ("-" is standard input)."""
     name = display_name(path)
     if path == "-":
         try:
-            return sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+            if len(data) > MAX_INPUT_BYTES:
+                raise InputError(f"standard input: larger than {MAX_INPUT_BYTES // 1_000_000} MB (limit MAX_INPUT_BYTES)")
+            return data
+        except InputError:
+            raise
         except (OSError, AttributeError, ValueError) as exc:
             raise InputError(f"cannot read standard input: {exc}") from None
     p = Path(path)
     try:
         if p.is_dir():
             raise InputError(f"{name}: is a directory, not a file")
+        if p.exists() and not p.is_file():
+            raise InputError(f"{name}: not a regular file (a device, a pipe or a socket is never read)")
         with open(p, "rb") as fh:
-            return fh.read()
+            data = fh.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(f"{name}: larger than {MAX_INPUT_BYTES // 1_000_000} MB (limit MAX_INPUT_BYTES)")
+        return data
     except InputError:
         raise
     except FileNotFoundError:
@@ -122,6 +138,10 @@ def read_bytes(path: str) -> bytes:
         raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+#: A well-formed multi-byte UTF-8 sequence: a file holding one is UTF-8, whatever else it holds.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
@@ -147,8 +167,12 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
         raise InputError(f"{name}: binary file (contains NUL bytes), not text")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data):
+            # UTF-8 text with a bad sequence: never read the whole file as a codepage for it
+            raise InputError(
+                f"{name}: not valid UTF-8 at byte {exc.start} ({data[exc.start:exc.start + 4]!r}), though the "
+                "rest is UTF-8; fix the file or pass --encoding") from None
     return _detect(data, name)
 
 

@@ -113,9 +113,11 @@ def write_output(path: str, content: str) -> None:
             fh.write(content)
         os.chmod(tmp, _report_mode(path))
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # a failed write or an interrupt never leaves the temporary file
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        if isinstance(exc, OSError):
+            raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise

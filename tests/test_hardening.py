@@ -1,0 +1,120 @@
+"""Never lose the user's files, never let a file name speak to the terminal or the CI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED, run_cli
+from verify.cli import html_names
+
+OFFICIAL = SEED / "official.txt"
+ARTICLE_TEXT = (SEED / "article.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("flag", ["--output", "--json", "--sarif", "--markdown", "--html"])
+def test_a_report_path_naming_an_input_is_refused_before_any_work(tmp_path: Path, capsys, flag: str):
+    art = tmp_path / "a.txt"
+    art.write_text(ARTICLE_TEXT, encoding="utf-8")
+    src = tmp_path / "official.txt"
+    src.write_bytes(OFFICIAL.read_bytes())
+    for victim in (art, src):
+        before = victim.read_bytes()
+        code, _, err = run_cli([str(art), "--against", str(src), flag, str(victim)], capsys)
+        assert code == 2 and err.startswith("Error: the report ") and str(victim) in err, err
+        assert victim.read_bytes() == before
+
+
+def test_a_symlink_to_an_input_is_refused_too(tmp_path: Path, capsys):
+    art = tmp_path / "a.txt"
+    art.write_text(ARTICLE_TEXT, encoding="utf-8")
+    link = tmp_path / "report.json"
+    os.symlink(art, link)
+    code, _, err = run_cli([str(art), "--against", str(OFFICIAL), "--json", str(link)], capsys)
+    assert code == 2 and "would replace the input" in err
+    assert art.read_text(encoding="utf-8") == ARTICLE_TEXT
+
+
+def test_html_report_names_are_unique_and_keep_the_relative_path():
+    names = html_names(["arts/x/a.txt", "arts/y/a.txt", "arts/x_a.txt", "arts/a.txt", "arts/a.md"])
+    assert names == {"arts/x/a.txt": "x/a.txt.html", "arts/y/a.txt": "y/a.txt.html", "arts/x_a.txt": "x_a.txt.html",
+                     "arts/a.txt": "a.txt.html", "arts/a.md": "a.md.html"}
+    assert len(set(names.values())) == len(names)
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_ci_command(tmp_path: Path, capsys):
+    art = tmp_path / "a\n::error file=x::forged.txt"
+    art.write_text(ARTICLE_TEXT, encoding="utf-8")
+    code, _, err = run_cli([str(art), "--against", str(tmp_path / "missing\n::add-mask::x.txt")], capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and "\n::" not in err and "\u27e8U+000A\u27e9" in err
+
+
+def test_an_interrupt_is_exit_130_with_one_line(monkeypatch, capsys):
+    import verify.api
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(verify.api, "verify_many", interrupted)
+    code, _, err = run_cli([str(SEED / "article.txt"), "--against", str(OFFICIAL)], capsys)
+    assert (code, err) == (130, "Error: interrupted\n")
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch):
+    import verify.report as report
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report.os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        report.write_output(str(tmp_path / "r.json"), "{}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "2.0", "-0.5"])
+def test_a_threshold_out_of_range_is_a_one_line_error_naming_the_file(tmp_path: Path, capsys, monkeypatch, value: str):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "verify.toml").write_text(f"[thresholds]\nsupport_min = {value}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli([str(SEED / "article.txt"), "--against", str(OFFICIAL)], capsys)
+    assert code == 2 and err.startswith("Error: verify.toml: threshold 'support_min'") and err.count("\n") == 1
+
+
+def test_utf8_with_one_bad_byte_is_refused_with_its_offset_not_read_as_a_codepage(tmp_path: Path, capsys):
+    from verify.errors import InputError
+    from verify.read import decode
+
+    data = "“Two leaders discussed,” the statement said — déjà vu.".encode() + b" stray \xff byte.\n"
+    with pytest.raises(InputError, match=r"not valid UTF-8 at byte \d+"):
+        decode(data, "a.txt")
+    assert decode("plain café".encode("cp1252"), "b.txt").encoding != "utf-8"  # a real codepage file still reads
+
+
+def test_devices_and_fifos_are_never_read(tmp_path: Path, capsys):
+    fifo = tmp_path / "x.txt"
+    os.mkfifo(fifo)
+    code, _, err = run_cli([str(fifo), "--against", str(OFFICIAL)], capsys)
+    assert code == 2 and "not a regular file" in err
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    os.mkfifo(folder / "y.txt")
+    from verify.read import walk_documents
+
+    assert walk_documents(str(folder)) == ([], [str(folder / "y.txt")])
+
+
+@pytest.mark.parametrize(("open_", "close"), [("‹", "›"), ("«", "»"), ("「", "」"), ("＂", "＂"), ("❝", "❞"),
+                                               ("〝", "〞"), ("‟", "”"), ("``", "''")])
+def test_quotation_marks_of_other_conventions_are_quotations(open_: str, close: str):
+    from tests.conftest import FakeEmbedder, FakePairModel
+    from verify import verify_texts
+
+    article = f"The minister said {open_}we will double the budget for schools next year{close} on Monday.\n"
+    report = verify_texts(article, [OFFICIAL.read_text(encoding="utf-8")], embedder=FakeEmbedder(), pair_model=FakePairModel())
+    quotes = [u for u in report.units if u.kind == "quote"]
+    assert [q.text for q in quotes] == ["we will double the budget for schools next year"]
+    assert quotes[0].verdict == "not_found"
