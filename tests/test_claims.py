@@ -91,3 +91,9 @@ def test_the_cosine_engine_stays_available():
                           [OFFICIAL], replace(Settings(), pair_model="none"), embedder=FakeEmbedder())
     [c] = [u for u in report.units if u.kind == "claim"]
     assert "verdict model" not in c.reason
+
+
+def test_a_claim_attributed_to_the_source_that_does_not_say_it_names_the_attribution():
+    [c] = claims("The White House said the leaders also agreed to try to meet in person in July in Helsinki.\n")
+    assert c.verdict == "unsupported"
+    assert c.reason.startswith("the copy attributes this to The White House, but the sources checked (S1)")

@@ -118,3 +118,18 @@ def test_quotation_marks_of_other_conventions_are_quotations(open_: str, close: 
     quotes = [u for u in report.units if u.kind == "quote"]
     assert [q.text for q in quotes] == ["we will double the budget for schools next year"]
     assert quotes[0].verdict == "not_found"
+
+
+def test_a_hostile_source_name_cannot_break_out_of_markdown():
+    from dataclasses import replace
+
+    from tests.conftest import FakeEmbedder, FakePairModel
+    from verify import verify_texts
+    from verify.report import get_reporter
+
+    report = verify_texts("The call occurred Tuesday midday, officials said in Moscow.\n",
+                          [OFFICIAL.read_text(encoding="utf-8")], embedder=FakeEmbedder(), pair_model=FakePairModel())
+    evil = "x`\n\n# Forged heading @someone #123 <img src=x onerror=alert(1)>"
+    report = replace(report, sources=(replace(report.sources[0], path=evil),))
+    out = get_reporter("markdown").render(report)
+    assert "\n# Forged" not in out and "@someone" not in out and "#123" not in out and "<img" not in out

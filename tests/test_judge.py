@@ -212,3 +212,20 @@ def test_pair_passages_built_from_their_sentences_equal_a_fresh_normalisation() 
             assert toks == tuple(tokenize(fresh.text))
             checked += 1
     assert checked > 50
+
+
+@pytest.mark.parametrize(("claim", "source", "conflict"), [
+    ("about 1,500 troops were sent", "1,480 troops were sent", None),
+    ("at least 1,750 troops were sent", "1,800 troops were sent", None),
+    ("more than 1,750 troops were sent", "1,800 troops were sent", None),
+    ("up to 2,000 troops were sent", "1,800 troops were sent", None),
+    ("$1.2 billion in aid was pledged", "1,200 million in aid was pledged", None),
+    ("2,000 troops were sent", "1,800 troops were sent", "number"),
+    ("at least 2,000 troops were sent", "1,800 troops were sent", "number"),
+    ("They met on January 26", "They met on February 5", "date"),
+    ("The call occurred on Tuesday", "The call occurred yesterday", None),
+    ("The call occurred on Tuesday", "The call occurred on Monday", "weekday"),
+])
+def test_numbers_compare_by_value_and_conflicts_name_their_kind(claim, source, conflict):
+    found = find_conflicts(_toks(claim), _toks(source))
+    assert [c.kind for c in found] == ([conflict] if conflict else [])

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from verify.align import top_indices
-from verify.clauses import Clause, split_clauses
+from verify.clauses import Clause, attributed_to, split_clauses
 from verify.config import Thresholds
 from verify.conflicts import Conflict, find_conflicts
 from verify.judge import best_lexical
@@ -392,11 +392,16 @@ def rule_parts(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit | None
 
 
 def rule_unsupported(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit:
-    """Nothing in the sources says it: the nearest passage is shown with its scores."""
+    """Nothing in the sources says it: the nearest passage is shown with its scores; a claim
+    the copy attributes to someone ("The White House said …") says that the sources checked
+    do not bear the attribution out."""
     best = max(f.scored, key=lambda s: (s.entail, -s.candidate.sentences[0]))
+    who = attributed_to(f.ci.sentence.text)
+    said = (f"the copy attributes this to {who}, but the sources checked ({', '.join(sorted(index.docs))}) "
+            "do not say it; ") if who else ""
     return Unit(**_base(f), verdict="unsupported", score=best.entail,
                 evidence=(index.evidence(f.nearest, f.nearest_cosine),),
-                reason=f"no source passage says it: the nearest has similarity {f.nearest_cosine:.2f}; "
+                reason=f"{said}no source passage says it: the nearest has similarity {f.nearest_cosine:.2f}; "
                        f"the best passage entails it with P {best.entail:.2f}, below {th.pair_entail_min:.2f}")
 
 

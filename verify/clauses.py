@@ -38,8 +38,16 @@ _ATTRIBUTION_VERBS = (
     r"declared|announced|explained|continued|insisted|remarked|tweeted|replied|responded|argued|"
     r"claimed|warned|acknowledged|confirmed|stressed|urged|adding|saying|noting|telling|stating"
 )
+# where or when it was said: "in its post-meeting statement", "in his speech", "on Tuesday"
+_WHERE_SAID = (r"(?:\s+(?:in|on|at|during|after|before|from|via|through|to)\s+"
+               r"(?:(?:a|an|the|his|her|its|their|our|this|that|tuesday's|monday's|[\w'’.-]+'s)\s+)?"
+               r"(?:[\w'’.-]+\s+){0,4}?"
+               r"(?:statement|speech|remarks|address|interview|conference|briefing|release|readout|call|letter|"
+               r"post|tweet|message|testimony|hearing|report|announcement|session|meeting|"
+               r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|morning|evening|"
+               r"afternoon|night|week))?")
 _ATTRIBUTION = re.compile(
-    rf"^(?:according to\b.*|(?:[\w'.-]+\s+){{0,7}}(?:{_ATTRIBUTION_VERBS})(?:\s+that)?|"
+    rf"^(?:according to\b.*|(?:[\w'.-]+\s+){{0,7}}(?:{_ATTRIBUTION_VERBS})(?:\s+that)?{_WHERE_SAID}|"
     rf"(?:{_ATTRIBUTION_VERBS})(?:\s+[\w'.-]+){{0,6}}|(?:and|but|so|that)?\s*(?:he|she|it|they|we|i)\s+(?:{_ATTRIBUTION_VERBS}))$",
     re.IGNORECASE,
 )
@@ -48,6 +56,21 @@ _REPORTED_THAT = re.compile(
     r"wrote|explained|acknowledged|suggested)\b(?:\s+[\w'.-]+){0,4}?(\s)that\b",
     re.IGNORECASE,
 )
+_ATTRIBUTED = re.compile(
+    r"^(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,5}?)\s+(?:said|says|announced|stated|told\s+\w+|"
+    r"confirmed|claimed|reported|wrote|added|noted|insisted|acknowledged)\b(?:\s+(?:on|in)\s+\w+)?(?:\s+that)?\s+\S",
+)
+
+
+def attributed_to(text: str) -> str | None:
+    """Who the sentence says said it: "The White House said the leaders agreed ..." ->
+    "The White House"; None when it does not open with an attribution."""
+    m = _ATTRIBUTED.match(text.strip())
+    if not m or m.group("who").casefold() in ("he", "she", "it", "they", "we", "i", "you", "this", "that"):
+        return None
+    return m.group("who")
+
+
 _LEADING_LINK = re.compile(r"^(?:and|but|or|so|while|whereas|including|which|who)\s+", re.IGNORECASE)
 
 

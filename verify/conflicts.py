@@ -1,5 +1,6 @@
 """Deterministic disagreements between a claim and a source passage about the same thing:
-a number with the same unit, a date, a weekday, or a negation."""
+a number with the same unit (compared by value: "about 1,500", "at least 1,750", "$1.2 billion"),
+a date, a weekday, or a negation. Conflict kinds: number, date, weekday, negation."""
 
 from __future__ import annotations
 
@@ -16,16 +17,59 @@ class Conflict:
     kind: str
 
 
-def _numbers(tokens: Sequence[Token]) -> list[tuple[float, str | None, int]]:
-    """(value, the content word after it, position) of every number token."""
+#: Words that make a number approximate or a bound, and how a value satisfies them.
+_APPROX = frozenset({"about", "around", "approximately", "roughly", "nearly", "almost", "some", "estimated",
+                     "circa", "close"})
+_AT_LEAST = frozenset({"least", "over", "more", "above", "exceeding"})  # "at least", "more than", "over"
+_AT_MOST = frozenset({"most", "under", "less", "fewer", "below", "up"})  # "at most", "less than", "up to"
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6, "k": 1e3}
+#: An approximate number ("about 1,500") agrees with a value within this share of it.
+APPROX_TOLERANCE = 0.1
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    unit: str | None  # the content word after it ("troops", "percent"): what it counts
+    pos: int  # token position
+    bound: str  # "=", "~", ">=", "<="
+
+
+def _numbers(tokens: Sequence[Token]) -> list[Number]:
+    """Every number of the tokens by value: scale words multiply ("1.2 billion"), and the
+    words before it say whether it is exact, approximate or a bound ("about", "at least")."""
     out = []
+    skip = -1
     for i, t in enumerate(tokens):
-        v = number_value(t.key)
-        if v is None or t.key in ("one", "first", "second", "half", "double"):
+        if i <= skip:
             continue
-        nxt = next((stem(u.key) for u in tokens[i + 1:i + 3] if is_content(u.key) and number_value(u.key) is None), None)
-        out.append((v, nxt, i))
+        v = number_value(t.key)
+        if v is None or t.key in ("one", "first", "second", "half", "double") or t.key in _SCALE:
+            continue
+        j = i
+        while j + 1 < len(tokens) and tokens[j + 1].key in _SCALE:
+            j += 1
+            v *= _SCALE[tokens[j].key]
+        skip = j
+        before = {u.key for u in tokens[max(0, i - 2):i]}
+        bound = "~" if before & _APPROX else ">=" if before & _AT_LEAST else "<=" if before & _AT_MOST else "="
+        nxt = next((stem(u.key) for u in tokens[j + 1:j + 3] if is_content(u.key) and number_value(u.key) is None), None)
+        out.append(Number(v, nxt, i, bound))
     return out
+
+
+def agrees(a: Number, b: Number) -> bool:
+    """Whether two numbers about the same thing can both be true."""
+    if a.value == b.value:
+        return True
+    for x, y in ((a, b), (b, a)):
+        if x.bound == "~" and abs(x.value - y.value) <= APPROX_TOLERANCE * max(abs(x.value), abs(y.value)):
+            return True
+        if x.bound == ">=" and y.value >= x.value:
+            return True
+        if x.bound == "<=" and y.value <= x.value:
+            return True
+    return False
 
 
 def _dates(tokens: Sequence[Token]) -> set[tuple[int, int | None]]:
@@ -45,26 +89,26 @@ def find_conflicts(claim: Sequence[Token], source: Sequence[Token]) -> list[Conf
     """Deterministic disagreements between a claim and a passage about the same thing:
     a number with the same unit, a date, a weekday, or negation."""
     conflicts: list[Conflict] = []
-    src_values = {v for v, _, _ in _numbers(source)}
-    for v, unit, i in _numbers(claim):
-        if v in src_values or unit is None:
+    src_numbers = _numbers(source)
+    for n in _numbers(claim):
+        if n.unit is None or any(agrees(n, m) for m in src_numbers):
             continue
-        for sv, sunit, j in _numbers(source):
-            if sunit == unit and sv != v:
-                conflicts.append(Conflict(claim[i].text, source[j].text, "number"))
+        for m in src_numbers:
+            if m.unit == n.unit and not agrees(n, m):
+                conflicts.append(Conflict(claim[n.pos].text, source[m.pos].text, "number"))
                 break
     cd, sd = _dates(claim), _dates(source)
-    for m, d in cd:
-        if (m, d) in sd or (d is None and any(sm == m for sm, _ in sd)):
+    for month, d in cd:
+        if (month, d) in sd or (d is None and any(sm == month for sm, _ in sd)):
             continue
         other = [x for x in sd if d is not None and x[1] is not None]
         if other:
             month_names = {v: k.capitalize() for k, v in MONTHS.items() if len(k) > 3 or k == "may"}
-            conflicts.append(Conflict(f"{month_names[m]} {d}", f"{month_names[other[0][0]]} {other[0][1]}", "number"))
+            conflicts.append(Conflict(f"{month_names[month]} {d}", f"{month_names[other[0][0]]} {other[0][1]}", "date"))
     cw = {t.key for t in claim if t.key in WEEKDAYS}
     sw = {t.key for t in source if t.key in WEEKDAYS}
     if cw and sw and not (cw & sw):
-        conflicts.append(Conflict(sorted(cw)[0].capitalize(), sorted(sw)[0].capitalize(), "number"))
+        conflicts.append(Conflict(sorted(cw)[0].capitalize(), sorted(sw)[0].capitalize(), "weekday"))
     c_neg = [t for t in claim if is_negation(t.key)]
     s_neg = [t for t in source if is_negation(t.key)]
     if bool(c_neg) != bool(s_neg):

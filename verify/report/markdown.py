@@ -27,6 +27,15 @@ def md(text: str) -> str:
     return "".join(out)
 
 
+def code(text: str) -> str:
+    """A file name as an inline code span where that is safe (one line, printable, no
+    backtick), else as escaped inert text: a name cannot end the span, start a new block,
+    mention someone or link an issue."""
+    if text and text.isprintable() and "`" not in text and not any(is_hidden_char(ch) for ch in text):
+        return f"`{text}`"
+    return md(text)
+
+
 def _words(unit: Unit, report: Report) -> str:
     """The unit's words, with a quotation's edits as ~~source~~ **article**."""
     if unit.kind == "claim":
@@ -68,7 +77,7 @@ class MarkdownReporter:
         out = [
             f"### verify: {md(report.article.path)}",
             "",
-            f"Against {', '.join(f'{d.id} `{d.path}`' if '`' not in d.path else f'{d.id} {md(d.path)}' for d in report.sources)}. "
+            f"Against {', '.join(f'{d.id} {code(d.path)}' for d in report.sources)}. "
             f"{len(report.units)} units: {counts or 'none'}. "
             f"**{failing} finding{'s' if failing != 1 else ''}** at or above `--fail-on` "
             f"({', '.join(report.fail_on) or 'nothing'})"
