@@ -242,6 +242,21 @@ class Omitted:
 
 
 @dataclass(frozen=True)
+class NotJudged:
+    """A line of the copy that gets no verdict, and why: a heading, a byline, a dateline, or a
+    sentence with nothing outside its quotations but attribution ("he added,")."""
+
+    text: str
+    start: int
+    end: int
+    line: int
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "line": self.line, "why": self.why}
+
+
+@dataclass(frozen=True)
 class Warning_:
     """Something the reader should know that is not a verdict (an unclosed quote, an
     invisible character, a decoding choice)."""
@@ -298,6 +313,18 @@ class Report:
     def exit_code(self) -> int:
         return 1 if self.failing() else 0
 
+    def not_judged(self) -> tuple[NotJudged, ...]:
+        """Article sentences no unit covers: headings, bylines, datelines, attribution only."""
+        out = []
+        for s in self.article_sentences:
+            if any(u.start < s.end and u.end > s.start for u in self.units):
+                continue
+            if not s.text.strip():
+                continue
+            why = s.role if s.role != "body" else "nothing to check outside its quotations (attribution only, or too short)"
+            out.append(NotJudged(s.text, s.start, s.end, s.line, why))
+        return tuple(out)
+
     def sections(self, doc_id: str) -> list[str]:
         seen: list[str] = []
         for s in self.source_sentences:
@@ -330,6 +357,7 @@ class Report:
             ],
             "units": [{**u.to_dict(), "accepted": True} if u.id in self.accepted else u.to_dict() for u in self.units],
             "omitted": [o.to_dict() for o in self.omitted],
+            "not_judged": [n.to_dict() for n in self.not_judged()],
             "warnings": [w.to_dict() for w in self.warnings],
             "summary": {
                 "units": len(self.units),

@@ -228,6 +228,7 @@ class HtmlReporter:
             "counts": [(v, n) for v, n in counts.items() if n],
             "tone": TONE,
             "nearest_only": NEAREST_ONLY,
+            "not_judged": report.not_judged(),
             "description": DESCRIPTION,
             "failing": {u.id for u in report.failing()},
             "diffs": {u.id: _quote_diff(report, u) for u in report.units if u.kind == "quote" and u.edits},

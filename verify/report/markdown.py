@@ -104,6 +104,12 @@ class MarkdownReporter:
             out += ["**Warnings**", ""]
             out += [f"- {w.kind} ({w.doc}{f', line {w.line}' if w.line else ''}): {md(w.message)}" for w in report.warnings]
             out.append("")
+        skipped = report.not_judged()
+        if skipped:
+            out += [f"<details><summary>Not judged: {len(skipped)} line{'s' if len(skipped) != 1 else ''} "
+                    "(headings, bylines, datelines, attribution only)</summary>", ""]
+            out += [f"- line {n.line} ({md(n.why)}): {md(n.text)}" for n in skipped]
+            out += ["", "</details>", ""]
         if report.omitted:
             sections: dict[str, int] = {}
             for o in report.omitted:

@@ -48,6 +48,7 @@ class TextReporter:
         con.print()
         for unit in report.units:
             self._unit(con, report, unit)
+        self._not_judged(con, report)
         self._omitted(con, report)
         counts = {k: v for k, v in report.verdict_counts().items() if v}
         parts = " · ".join(f"[{STYLE[k]}]{k}[/] {v}" for k, v in counts.items())
@@ -93,6 +94,14 @@ class TextReporter:
         for span in unit.unsupported_spans:
             con.print(f"{pad}not in sources: [red]{escape(_short(span.text))}[/]")
         con.print(f"{pad}[dim]why: {_line(unit.reason)}[/]")
+
+    def _not_judged(self, con: Console, report: Report) -> None:
+        skipped = report.not_judged()
+        if not skipped:
+            return
+        con.print(f"[bold]Not judged[/]: {len(skipped)} line{'s' if len(skipped) != 1 else ''} of the copy")
+        for n in skipped:
+            con.print(f"    line {n.line:<4} [dim]{_line(n.why)}:[/] {escape(_short(n.text, 100))}")
 
     def _omitted(self, con: Console, report: Report) -> None:
         if not report.omitted:
