@@ -1,0 +1,97 @@
+"""Archives: the same verdicts as the files, incremental re-index, document dates, the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED, FakeEmbedder
+from verify import Settings, verify_files, verify_many
+from verify.embed import load_embedder
+from verify.errors import InputError
+from verify.read import document_date
+
+
+def verdicts(report) -> list[tuple[str, str, tuple]]:
+    return [(u.id, u.verdict, tuple((e.source, e.article) for e in u.edits)) for u in report.units]
+
+
+
+@pytest.fixture(scope="module")
+def seed_archive(tmp_path_factory) -> Path:
+    from verify.api import default_embedder
+    from verify.archive import build_index
+
+    folder = tmp_path_factory.mktemp("sources")
+    shutil.copy(SEED / "official.txt", folder / "2021-01-26-readouts.txt")
+    (folder / "2020-08-08-press-conference").write_text("No extension: skipped, and said so.", encoding="utf-8")
+    out = folder.parent / "seed.verify"
+    stats = build_index(str(folder), str(out), Settings(), default_embedder(Settings(cache=False)))
+    assert (stats.documents, stats.added, stats.skipped) == (1, 1, [str(folder / "2020-08-08-press-conference")])
+    again = build_index(str(folder), str(out), Settings(), default_embedder(Settings(cache=False)))
+    assert (again.added, again.unchanged, again.encoded) == (0, 1, 0)  # nothing re-read or re-encoded
+    return out
+
+
+
+@pytest.mark.model
+def test_archive_gives_the_same_verdicts_as_the_files(seed_archive: Path) -> None:
+    emb = load_embedder(None, "onnx")
+    direct = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=emb)
+    [via] = verify_many([SEED / "article.txt"], [seed_archive], Settings(cache=False), embedder=emb)
+    assert verdicts(via) == verdicts(direct)
+    assert [round(u.score, 4) for u in via.units] == [round(u.score, 4) for u in direct.units]
+    src = via.sources[0]
+    assert src.path.endswith("2021-01-26-readouts.txt") and src.date == "2021-01-26"
+    assert json.loads(json.dumps(via.to_dict()))["sources"][0]["date"] == "2021-01-26"
+
+
+
+@pytest.mark.model
+def test_archive_reindexes_changed_files_only(tmp_path: Path) -> None:
+    from verify.archive import build_index
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The ministry said exports rose by 4 percent in March.", encoding="utf-8")
+    (folder / "b.txt").write_text("The council approved the budget on Monday.", encoding="utf-8")
+    out = tmp_path / "x.verify"
+    fake = FakeEmbedder()
+    build_index(str(folder), str(out), Settings(), fake)
+    (folder / "b.txt").write_text("The council rejected the budget on Tuesday.", encoding="utf-8")
+    (folder / "a.txt").unlink()
+    (folder / "c.txt").write_text("A new statement.", encoding="utf-8")
+    stats = build_index(str(folder), str(out), Settings(), fake)
+    assert (stats.added, stats.updated, stats.removed, stats.unchanged, stats.documents) == (1, 1, 1, 0, 2)
+    with pytest.raises(InputError, match="not a verify archive"):
+        build_index(str(folder), str(folder / "b.txt"), Settings(), fake)
+
+
+
+def test_document_dates() -> None:
+    assert document_date("speeches/1789-04-30-first-inaugural-address.txt", "") == "1789-04-30"
+    assert document_date("readout.txt", "WASHINGTON, January 26, 2021 — The President spoke") == "2021-01-26"
+    assert document_date("readout.txt", "No date here.") is None
+
+
+
+@pytest.mark.model
+def test_cli_index_and_check_against_archive(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    shutil.copy(SEED / "official.txt", folder / "official.txt")
+    out = tmp_path / "a.verify"
+    done = subprocess.run([sys.executable, "-m", "verify", "index", str(folder), "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr.startswith("Indexed 1 documents (1 added"), done.stderr
+    check = subprocess.run([sys.executable, "-m", "verify", str(SEED / "article.txt"), "-a", str(out), "-f", "json"],
+                           capture_output=True, text=True, cwd=ROOT)
+    direct = subprocess.run([sys.executable, "-m", "verify", str(SEED / "article.txt"), "-a", str(SEED / "official.txt"), "-f", "json"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert check.returncode == direct.returncode == 1, check.stderr
+    assert [(u["id"], u["verdict"]) for u in json.loads(check.stdout)["units"]] == [
+        (u["id"], u["verdict"]) for u in json.loads(direct.stdout)["units"]]
