@@ -177,11 +177,10 @@ def verify_documents(
         [ci.compared.replace(" \u2026 ", " ") for ci in claims],
         [c.text for ci in claims for c in ci.clauses],
     ])
-    pairs = (pair_model or default_pair_model(settings)) if (claims or pending_quotes) and index.sentences else None
+    pairs = (pair_model or default_pair_model(settings)) if claims and index.sentences else None
     unit_vectors: list[np.ndarray] = []
     for row, i in enumerate(pending_quotes):
-        q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, q_sims[row], q_lex[i], th,
-                                          pairs.predict if pairs is not None else None)
+        q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, q_sims[row], q_lex[i], th)
         unit_vectors.append(q_sims[row])
     claim_units: list[Unit] = []
     pos = 0

@@ -83,10 +83,6 @@ class Thresholds:
     # A lower P(contradicted) that suffices when the checks also name conflicting words
     # (a number, a date, a weekday, a negation) between the claim and that passage.
     pair_conflict_min: float = 0.3
-    # A quotation of at least this many words whose words no source has is "paraphrased" when
-    # the pair model reads a nearby source passage as entailing it (a reworded or translated
-    # quotation); shorter ones ("constructive") are too short to read. Set by hand.
-    pair_quote_min_words: int = 6
     # Source sentences nearest the claim (by cosine) that are read by the pair model, beside
     # each clause's nearest, windows of adjacent sentences and the best few together.
     pair_candidates: int = 3

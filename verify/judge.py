@@ -5,7 +5,7 @@ support and contradiction for claims. Plain data and similarity arrays in, Units
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -300,11 +300,8 @@ def _other_speaker(uid: str, qi: QuoteInput, index: SourceIndex, match: LexicalM
 
 
 def judge_quote_semantic(uid: str, qi: QuoteInput, index: SourceIndex, sims: np.ndarray,
-                         lexical: LexicalMatch | None, th: Thresholds,
-                         pairs: Callable[[Sequence[tuple[str, str]]], np.ndarray] | None = None) -> Unit:
-    """Paraphrased or not found, for a quotation whose words no source has: by cosine, or
-    (a quotation of at least ``pair_quote_min_words`` words) where the verdict model reads
-    the nearest source passages as saying it (a translated or reworded quotation)."""
+                         lexical: LexicalMatch | None, th: Thresholds) -> Unit:
+    """Paraphrased or not found, for a quotation whose words no source has."""
     q = qi.quote
     speaks = index.speaker_in_source(q.speaker)
     base: dict[str, Any] = dict(id=uid, kind="quote", text=q.text, start=q.start, end=q.end, line=q.line, speaker=q.speaker,
@@ -312,20 +309,6 @@ def judge_quote_semantic(uid: str, qi: QuoteInput, index: SourceIndex, sims: np.
     best = top_indices(sims, 1)
     sim = float(sims[best[0]]) if best else 0.0
     lex_sim = lexical.alignment.similarity if lexical else 0.0
-    if best and sim < th.quote_paraphrase_min and pairs is not None and speaks is not False \
-            and len(qi.tokens) >= th.pair_quote_min_words:
-        near = top_indices(sims, th.pair_candidates)
-        window = [j for j in range(min(near), max(near) + 1)] if max(near) - min(near) < 4 else near[:1]
-        premises = [index.norms[j].text for j in near] + [" ".join(index.norms[j].text for j in window)]
-        probs = pairs([(p, qi.norm.text) for p in premises])
-        k = int(np.argmax(probs[:, 0]))
-        if float(probs[k, 0]) >= th.pair_entail_min:
-            used = near[k:k + 1] if k < len(near) else window
-            return Unit(**base, verdict="paraphrased", score=float(probs[k, 0]),
-                        evidence=tuple(index.evidence(j, float(sims[j])) for j in used),
-                        reason=f"no source has these words ({lex_sim:.0%} word overlap), but the verdict model reads "
-                               f"the source as saying the same (P(entailed) {float(probs[k, 0]):.2f}): quotation marks "
-                               "around words nobody said")
     if best and sim >= th.quote_paraphrase_min and speaks is False:
         return Unit(**base, verdict="not_found", score=sim, evidence=(index.evidence(best[0], sim),),
                     reason=f"attributed to {q.speaker}, who does not speak in the sources; a source sentence "
