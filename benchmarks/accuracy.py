@@ -133,10 +133,13 @@ def load_nli(folder: Path, n: int, files: str = "*.jsonl") -> list[Pair]:
     return _sample(pairs, n)
 
 
-def run_pairs(pairs: list[Pair], th: Thresholds, emb: CachedEmbedder, pair_model: str | None = None) -> list[str]:
+def run_pairs(pairs: list[Pair], th: Thresholds, emb: CachedEmbedder, pair_model: str | None = None,
+              claim_engine: str | None = None) -> list[str]:
     """The verdict the judge gives each pair: the claim's, else the quotation's
-    (``pair_model``: as Settings.pair_model; "none" judges claims by cosine rules alone)."""
+    (``pair_model``, ``claim_engine``: as in Settings; pair_model "none" is the cosine rules)."""
     settings = replace(Settings(), thresholds=th, pair_model=pair_model)
+    if claim_engine is not None:
+        settings = replace(settings, claim_engine=claim_engine)
     out = []
     for p in pairs:
         try:

@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from accuracy import load_mrpc, load_nli, load_sick, load_stsb  # noqa: E402
+from accuracy import load_mrpc, load_nli, load_sick, load_stsb
 
-from verify.config import Thresholds  # noqa: E402
-from verify.pairmodel import CONTRADICT, ENTAIL, OnnxPairModel  # noqa: E402
+from verify.config import Thresholds
+from verify.pairmodel import CONTRADICT, ENTAIL, OnnxPairModel
 
 REQUIRED_AGREEMENT = 0.995
 

@@ -66,6 +66,8 @@ def main() -> None:
         cases: list[tuple[str, list[str], dict[str, str] | None]] = [
             ("naive script (sentence-transformers, all pairs)", [py, str(naive), str(ARTICLE), str(OFFICIAL)], base),
             ("verify, warm cache (ONNX export and source embeddings cached)", verify, base),
+            ("verify --pair-model none, warm cache (claims by cosine rules: no verdict model)",
+             [*verify, "--pair-model", "none"], base),
             ("verify --no-cache (ONNX export cached)", [*verify, "--no-cache"], base),
             ("verify, cold: empty cache dir (exports the model first)", verify, None),
             ("verify --runtime torch --no-cache", [*verify, "--runtime", "torch", "--no-cache"], base),

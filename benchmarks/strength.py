@@ -25,8 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from verify.embed import load_embedder  # noqa: E402
-from verify.strength import fit, lexicon_strength  # noqa: E402
+from verify.embed import load_embedder
+from verify.strength import fit, lexicon_strength
 
 
 def macro_f1(gold: list[int], pred: list[int], classes: int = 4) -> float:

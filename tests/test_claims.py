@@ -1,5 +1,6 @@
-"""Claim verdicts by the pair model over retrieved candidates, through the scorer seam, with a
-fake embedder and a fake pair model (no model is loaded): the rules, their order, the evidence."""
+"""Claim verdicts with the verdict model, through the scorer seam, with a fake embedder and a
+fake pair model (no model is loaded): the "pairs" engine's rules, their order, the evidence, and
+the default "hybrid" engine (cosine rules; the model confirms contradictions)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ from verify.claims import CLAIM_RULES, claim_candidates, rule_contradicted, rule
 OFFICIAL = (SEED / "official.txt").read_text(encoding="utf-8")
 
 
-def claims(article: str, sources=(OFFICIAL,)):  # type: ignore[no-untyped-def]
-    report = verify_texts(article, list(sources), embedder=FakeEmbedder(), pair_model=FakePairModel())
+def claims(article: str, sources=(OFFICIAL,), engine: str = "pairs"):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from verify import Settings
+
+    settings = replace(Settings(), claim_engine=engine)
+    report = verify_texts(article, list(sources), settings, embedder=FakeEmbedder(), pair_model=FakePairModel())
     return [u for u in report.units if u.kind == "claim"]
 
 
@@ -97,3 +103,32 @@ def test_a_claim_attributed_to_the_source_that_does_not_say_it_names_the_attribu
     [c] = claims("The White House said the leaders also agreed to try to meet in person in July in Helsinki.\n")
     assert c.verdict == "unsupported"
     assert c.reason.startswith("the copy attributes this to The White House, but the sources checked (S1)")
+
+
+def test_hybrid_keeps_a_contradiction_the_model_confirms():
+    [c] = claims("President Biden did not reaffirm the United States’ firm support for Ukraine’s sovereignty.\n",
+                 engine="hybrid")
+    assert c.verdict == "contradicted" and "the verdict model agrees" in c.reason
+
+
+def test_hybrid_drops_a_contradiction_the_model_does_not_confirm():
+    """The checks find 'January 26' vs 'February 5'; a contradiction stands only where the
+    verdict model leans that way (here a model that reads every pair as neutral)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from verify import Settings
+
+    class Neutral(FakePairModel):
+        def predict(self, pairs):  # type: ignore[no-untyped-def]
+            return np.tile(np.asarray([[0.1, 0.8, 0.1]], dtype=np.float32), (len(pairs), 1))
+
+    text = ("They discussed both countries’ willingness to extend New START for five years, agreeing to "
+            "complete the extension by January 26.\n")
+    cosine = verify_texts(text, [OFFICIAL], replace(Settings(), pair_model="none"), embedder=FakeEmbedder())
+    assert [u.verdict for u in cosine.units] == ["contradicted"]
+    kept = verify_texts(text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=FakePairModel())
+    assert [u.verdict for u in kept.units] == ["contradicted"]
+    dropped = verify_texts(text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=Neutral())
+    assert [u.verdict for u in dropped.units] != ["contradicted"]

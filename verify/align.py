@@ -86,11 +86,10 @@ def align_tokens(article: Sequence[str], source: Sequence[str], gaps: frozenset[
     # his children" keeps "three" and "children"); adjacent ones merge into a replacement
     raw = Indel.opcodes(list(source[ws:we]), list(article))
     ops = [Op(o.tag, o.src_start + ws, o.src_end + ws, o.dest_start, o.dest_end) for o in raw]
-    # a quotation is a fragment: source words before its first or after its last word are not edits
-    while ops and ops[0].tag == "delete":
-        ops.pop(0)
-    while ops and ops[-1].tag == "delete":
-        ops.pop()
+    # a quotation is a fragment: source words before its first or after its last word are not
+    # edits, except the one source word next to words the quotation has instead ("They" ->
+    # "Two leaders" at the start; "sayHello" -> "sayНello" at the end)
+    ops = _trim_edges(ops, article, source)
     ops = _drop_chance_edges(ops, article)
     if not ops:
         return TokenAlignment(ws, ws, (), 0, 0.0)
@@ -107,6 +106,49 @@ def align_tokens(article: Sequence[str], source: Sequence[str], gaps: frozenset[
     window = (we - ws) - absorbed
     similarity = 2.0 * matched / (n + window) if n + window else 0.0
     return TokenAlignment(ws, we, tuple(merged), matched, similarity)
+
+
+def _trim_edges(ops: list[Op], article: Sequence[str], source: Sequence[str]) -> list[Op]:
+    from verify.edits import notation_kind
+
+    head: list[Op] = []
+    i = 0
+    while i < len(ops) and ops[i].tag != "equal":
+        head.append(ops[i])
+        i += 1
+    j = len(ops)
+    while j > i and ops[j - 1].tag != "equal":
+        j -= 1
+    tail = ops[j:]
+    middle = ops[i:j]
+
+    def keep(run: list[Op], at_start: bool) -> list[Op]:
+        inserts = [o for o in run if o.tag == "insert"]
+        deletes = [o for o in run if o.tag == "delete"]
+        if not inserts:
+            return []
+        if not deletes:
+            return inserts
+        # the source word nearest the matched words pairs with the added words (or the
+        # nearest two or three, where they are the same words in another notation: "He has"
+        # for "He's")
+        d = deletes[-1] if at_start else deletes[0]
+        a0, a1 = min(o.art_start for o in inserts), max(o.art_end for o in inserts)
+        width = 1
+        for k in (2, 3):
+            if k > d.src_end - d.src_start:
+                break
+            src = source[d.src_end - k:d.src_end] if at_start else source[d.src_start:d.src_start + k]
+            if notation_kind(" ".join(article[a0:a1]), " ".join(src)):
+                width = k
+                break
+        if at_start:
+            return [Op("replace", d.src_end - width, d.src_end, a0, a1)]
+        return [Op("replace", d.src_start, d.src_start + width, a0, a1)]
+
+    if not middle:  # no word in common: nothing to anchor on
+        return [o for o in ops if o.tag != "delete"]
+    return [*keep(head, True), *middle, *keep(tail, False)]
 
 
 def _drop_chance_edges(ops: list[Op], article: Sequence[str]) -> list[Op]:

@@ -9,7 +9,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from verify.claims import ClaimInput, ClaimSims, judge_claim, judge_claim_with_pairs, prepare_claim
+from verify.claims import (
+    ClaimInput,
+    ClaimSims,
+    judge_claim,
+    judge_claim_hybrid,
+    judge_claim_with_pairs,
+    prepare_claim,
+)
 from verify.config import MAX_SENTENCE_CHARS, Settings
 from verify.embed import Embedder, load_embedder
 from verify.errors import ConfigError
@@ -190,7 +197,8 @@ def verify_documents(
         if pairs is None:
             claim_units.append(judge_claim(f"C{k + 1}", ci, index, sims, th))
         else:
-            claim_units.append(judge_claim_with_pairs(f"C{k + 1}", ci, index, sims, th, pairs.predict))
+            judge = judge_claim_with_pairs if settings.claim_engine == "pairs" else judge_claim_hybrid
+            claim_units.append(judge(f"C{k + 1}", ci, index, sims, th, pairs.predict))
         pos += n
         unit_vectors.append(c_sims[k])
 

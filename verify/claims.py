@@ -4,7 +4,7 @@ unsupported. Plain data, similarity arrays and a pair-model callable in, Units o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -90,8 +90,10 @@ class ClauseVerdict:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-def judge_claim(uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds) -> Unit:
-    """Verdict for one claim: contradicted, copied, supported, partial or unsupported."""
+def judge_claim(uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds,
+                checks: bool = True) -> Unit:
+    """Verdict for one claim by cosine thresholds: contradicted, copied, supported, partial or
+    unsupported (``checks=False``: the number/date/negation checks do not contradict)."""
     s = ci.sentence
     base: dict[str, Any] = dict(id=uid, kind="claim", text=s.text, start=s.start, end=s.end, line=s.line, compared=ci.compared)
     keys = ci.keys
@@ -117,7 +119,7 @@ def judge_claim(uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, t
         if ok and sim < th.support_min:
             j, sim = lex_j, float(row[lex_j])
         cv = ClauseVerdict(clause, ok, j, sim, lex)
-        for cand in best:
+        for cand in best if checks else ():
             if float(row[cand]) >= th.contradiction_context_min:
                 found = find_conflicts(clause.tokens, index.tokens[cand])
                 if found:
@@ -127,7 +129,7 @@ def judge_claim(uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, t
 
     # contradiction first: a near-copy that flips a number or a negation is not "copied"
     conflicts = [c for v in verdicts for c in v.conflicts]
-    if not conflicts and claim_sim >= th.contradiction_context_min:
+    if checks and not conflicts and claim_sim >= th.contradiction_context_min:
         conflicts = find_conflicts(ci.tokens, index.tokens[claim_best[0]])
         if conflicts:
             verdicts[0].conflicts, verdicts[0].sentence, verdicts[0].similarity = conflicts, claim_best[0], claim_sim
@@ -323,7 +325,7 @@ def rule_contradicted(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit
     """A passage about the same thing that the model reads as incompatible; the checks on
     numbers, dates, weekdays and negation name the conflicting words where they find them
     (and lower the bar: a named conflict the model also leans to is enough)."""
-    about = [s for s in f.scored if s.candidate.cosine >= th.contradiction_context_min]
+    about = [s for s in f.scored if s.candidate.cosine >= th.pair_context_min]
     best: tuple[Scored, list[Conflict]] | None = None
     for s in sorted(about, key=lambda s: (-s.contradict, s.candidate.sentences)):
         if s.contradict <= s.entail:
@@ -427,3 +429,34 @@ def judge_claim_with_pairs(uid: str, ci: ClaimInput, index: SourceIndex, sims: C
         if unit is not None:
             return unit
     return rule_unsupported(facts, index, th)
+
+
+def judge_claim_hybrid(uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds,
+                       pairs: PairScorer) -> Unit:
+    """The cosine rules, with the verdict model as a second reader: a contradiction the checks
+    find stands only where the model leans that way; a claim the cosine rules support or
+    leave unsupported is contradicted where the model reads a conflict with a passage about the
+    same thing, and an unsupported one is supported (or partly) where the model reads the
+    sources as saying it."""
+    unit = judge_claim(uid, ci, index, sims, th)
+    facts = claim_facts(uid, ci, index, sims, th, pairs)
+    if facts is None:
+        return unit
+    about = [s for s in facts.scored if s.candidate.cosine >= th.pair_context_min]
+    lean = max((s.contradict for s in about if s.contradict > s.entail), default=0.0)
+    if unit.verdict == "contradicted":
+        if lean >= th.pair_conflict_min:
+            return replace(unit, reason=f"{unit.reason}; the verdict model agrees (P(contradiction) {lean:.2f})")
+        unit = judge_claim(uid, ci, index, sims, th, checks=False)
+    if th.pair_confirm_only:
+        return unit
+    if unit.verdict != "copied":
+        model_says = rule_contradicted(facts, index, replace(th, pair_conflict_min=1.0))
+        if model_says is not None:
+            return model_says
+    if unit.verdict == "unsupported":
+        upgraded = rule_supported(facts, index, th) or rule_parts(facts, index, th)
+        if upgraded is not None:
+            return upgraded
+    return unit
+

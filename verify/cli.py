@@ -40,6 +40,9 @@ Against = Annotated[list[str] | None, typer.Option("--against", "-a", help="A so
 FailOn = Annotated[str | None, typer.Option(
     "--fail-on", help="Verdicts that make the exit code 1: names, comma-separated, or strict|default|lenient|none.")]
 Model = Annotated[str | None, typer.Option(help="A sentence-transformers model path instead of the packaged MiniLM.")]
+ClaimEngine = Annotated[str | None, typer.Option(
+    "--claim-engine", help="How claims use the verdict model: hybrid (cosine rules; the model confirms "
+                           "contradictions; the default) or pairs (the model decides).")]
 PairModel = Annotated[str | None, typer.Option(
     "--pair-model", help="The claim verdict model: a folder (model.onnx, tokenizer.json, config.json) instead of the "
                          "packaged one, or 'none' to judge claims by cosine thresholds alone.")]
@@ -61,10 +64,17 @@ def _need_sources(res: Any) -> None:
         raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
 
 
+def _engine(value: str | None) -> str:
+    if value not in ("hybrid", "pairs"):
+        raise ConfigError(f"unknown claim engine {value!r}; expected hybrid or pairs")
+    return value
+
+
 def _settings(res: Any) -> Settings:
     return replace(Settings(), thresholds=res.thresholds_obj(), fail_on=parse_fail_on(res.get("fail-on")),
-                   model=res.get("model"), pair_model=res.get("pair-model"), encoding=res.get("encoding"), runtime=res.get("runtime"),
-                   cache=bool(res.get("cache")))
+                   model=res.get("model"), pair_model=res.get("pair-model"),
+                   claim_engine=_engine(res.get("claim-engine")), encoding=res.get("encoding"),
+                   runtime=res.get("runtime"), cache=bool(res.get("cache")))
 
 
 @app.command(help="Check the quotations and claims of each ARTICLE against the --against sources.")
@@ -82,6 +92,7 @@ def check(
     baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings this baseline file does not accept.")] = None,
     model: Model = None,
     pair_model: PairModel = None,
+    claim_engine: ClaimEngine = None,
     encoding: Encoding = None,
     runtime: Runtime = None,
     no_cache: NoCache = False,
@@ -94,7 +105,8 @@ def check(
     from verify.api import verify_many
     from verify.report import get_reporter, render_reports, write_output
 
-    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "pair-model": pair_model, "encoding": encoding, "format": fmt,
+    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "pair-model": pair_model,
+                    "claim-engine": claim_engine, "encoding": encoding, "format": fmt,
                     "output": output, "json": json_path, "html": html_path, "sarif": sarif_path,
                     "markdown": markdown_path, "baseline": baseline, "runtime": runtime,
                     "cache": False if no_cache else None}, config, isolated)
@@ -253,6 +265,7 @@ def config_cmd(
     fail_on: FailOn = None,
     model: Model = None,
     pair_model: PairModel = None,
+    claim_engine: ClaimEngine = None,
     encoding: Encoding = None,
     runtime: Runtime = None,
     no_cache: NoCache = False,
@@ -261,7 +274,8 @@ def config_cmd(
 ) -> int:
     from verify.configfile import describe
 
-    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "pair-model": pair_model, "encoding": encoding, "runtime": runtime,
+    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "pair-model": pair_model,
+                    "claim-engine": claim_engine, "encoding": encoding, "runtime": runtime,
                     "cache": False if no_cache else None}, config, isolated)
     sys.stdout.write(describe(res))
     return 0
@@ -274,6 +288,7 @@ def baseline_create(
     baseline: Annotated[str | None, typer.Option("--baseline", help=f"The file to write (default {DEFAULT_BASELINE}).")] = None,
     model: Model = None,
     pair_model: PairModel = None,
+    claim_engine: ClaimEngine = None,
     encoding: Encoding = None,
     runtime: Runtime = None,
     no_cache: NoCache = False,
@@ -284,7 +299,8 @@ def baseline_create(
     from verify.api import verify_many
     from verify.report import write_output
 
-    res = _resolve({"against": against, "model": model, "pair-model": pair_model, "encoding": encoding, "baseline": baseline, "runtime": runtime,
+    res = _resolve({"against": against, "model": model, "pair-model": pair_model,
+                    "claim-engine": claim_engine, "encoding": encoding, "baseline": baseline, "runtime": runtime,
                     "cache": False if no_cache else None}, config, isolated)
     _need_sources(res)
     reports = verify_many(articles, res.get("against"), _settings(res))

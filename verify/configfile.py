@@ -22,6 +22,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "fail-on": ((list, str), "verdicts or a level that make the exit code 1"),
     "model": (str, "a sentence-transformers model path"),
     "pair-model": (str, "the claim verdict model: a folder, or none for cosine thresholds only"),
+    "claim-engine": (str, "how claims use the verdict model: hybrid (default) or pairs"),
     "encoding": (str, "decode inputs with this encoding"),
     "runtime": (str, "embedding runtime: onnx or torch"),
     "cache": (bool, "keep source embeddings in the user cache directory"),
@@ -144,7 +145,7 @@ def load_table(path: Path) -> dict[str, Any]:
 
 def defaults() -> dict[str, Any]:
     return {
-        "against": [], "fail-on": ",".join(DEFAULT_FAIL_ON), "model": None, "pair-model": None, "encoding": None,
+        "against": [], "fail-on": ",".join(DEFAULT_FAIL_ON), "model": None, "pair-model": None, "claim-engine": "hybrid", "encoding": None,
         "runtime": None, "cache": True,
         "format": "text", "output": "-", "html": None, "json": None, "sarif": None, "markdown": None,
         "baseline": None,

@@ -100,12 +100,25 @@ RUN_MIN_GAIN = 2
 RUN_MAX_LOSS = 0.05
 
 
-def content_share(keys: Sequence[str], al: TokenAlignment) -> float:
-    """Share of the quotation's content words that the alignment matched (1.0 when it has none)."""
+def content_share(keys: Sequence[str], al: TokenAlignment, source: Sequence[str] = (),
+                  texts: tuple[Sequence[str], Sequence[str]] | None = None) -> float:
+    """Share of the quotation's content words that the alignment matched, the same words in
+    another notation ("two" for "2") counted as matched (1.0 when it has no content word)."""
     content = [i for i, k in enumerate(keys) if is_content(k)]
     if not content:
         return 1.0
     matched = _matched_positions(al)
+    if source:
+        for op in al.ops:
+            if op.tag != "replace":
+                continue
+            a_words, s_words = texts if texts is not None else (keys, source)  # as written: case matters
+            art, src = a_words[op.art_start:op.art_end], s_words[op.src_start:op.src_end]
+            # the same word in another notation, or one that only looks different (a homoglyph,
+            # an invisible character): matched for this test, still listed as an edit
+            if notation_kind(" ".join(art), " ".join(src)) or \
+                    classify_edit(list(art), list(src))[0] in (*COSMETIC_KINDS, "homoglyph", "invisible"):
+                matched.update(range(op.art_start, op.art_end))
     return sum(1 for i in content if i in matched) / len(content)
 
 
@@ -210,8 +223,11 @@ def judge_quote_lexical(uid: str, qi: QuoteInput, index: SourceIndex, th: Thresh
     match = best_lexical(qi.keys, index, th.candidates, qi.gaps, qi.ellipsis)
     if match is not None:
         match = extend_to_runs(qi.keys, index, match, qi.gaps, qi.ellipsis)
-    if match is None or match.alignment.similarity < th.quote_match_min \
-            or content_share(qi.keys, match.alignment) < th.quote_content_match_min:
+    share = content_share(qi.keys, match.alignment, match.passage.keys,
+                          ([t.text for t in qi.tokens], [t.text for t in match.passage.tokens])) if match else 0.0
+    short = len(qi.keys) <= th.quote_short_words
+    if match is None or match.alignment.similarity < th.quote_match_min or share < th.quote_content_match_min \
+            or (short and share < th.quote_short_content_min):
         return None, match
     speaks = index.speaker_in_source(q.speaker)
     if speaks is False and match.alignment.similarity < th.quote_other_speaker_min:

@@ -144,6 +144,14 @@ def read_bytes(path: str) -> bytes:
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes, not a legacy encoding whose bytes form UTF-8 sequences by
+    chance: nearly every byte above 0x7F belongs to a well-formed UTF-8 sequence."""
+    high = sum(1 for b in data if b > 0x7F)
+    covered = sum(len(m.group()) for m in _UTF8_MULTIBYTE.finditer(data))
+    return covered > 0 and high - covered <= max(3, high // 100)
+
+
 def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
     """Decode ``data`` by the module's rules; ``encoding`` forces one codec."""
     if encoding:
@@ -168,7 +176,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
-        if _UTF8_MULTIBYTE.search(data):
+        if _mostly_utf8(data):
             # UTF-8 text with a bad sequence: never read the whole file as a codepage for it
             raise InputError(
                 f"{name}: not valid UTF-8 at byte {exc.start} ({data[exc.start:exc.start + 4]!r}), though the "
