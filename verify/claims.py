@@ -439,6 +439,8 @@ def judge_claim_hybrid(uid: str, ci: ClaimInput, index: SourceIndex, sims: Claim
     same thing, and an unsupported one is supported (or partly) where the model reads the
     sources as saying it."""
     unit = judge_claim(uid, ci, index, sims, th)
+    if th.pair_confirm_only and unit.verdict != "contradicted":
+        return unit  # nothing to confirm: the model is not even loaded
     facts = claim_facts(uid, ci, index, sims, th, pairs)
     if facts is None:
         return unit
