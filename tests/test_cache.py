@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import SEED, FakeEmbedder
@@ -65,3 +66,10 @@ def test_two_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
                              capture_output=True, text=True, timeout=300)
     assert nocache.stdout == outs[0][0]
     assert not (tmp_path / "other" / CACHE_FILE).exists()
+
+
+def test_a_nan_vector_in_the_cache_is_a_miss_not_a_verdict(tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path / "c.sqlite3")
+    cache.put("m", ["good", "bad"], np.asarray([[0.6, 0.8], [np.nan, 0.0]], dtype=np.float32))
+    found = cache.get("m", ["good", "bad"])
+    assert list(found) == ["good"]

@@ -133,3 +133,21 @@ def test_a_hostile_source_name_cannot_break_out_of_markdown():
     report = replace(report, sources=(replace(report.sources[0], path=evil),))
     out = get_reporter("markdown").render(report)
     assert "\n# Forged" not in out and "@someone" not in out and "#123" not in out and "<img" not in out
+
+
+def test_a_codec_that_is_not_a_text_encoding_is_refused(tmp_path: Path, capsys):
+    code, _, err = run_cli([str(SEED / "article.txt"), "--against", str(OFFICIAL), "--encoding", "rot13"], capsys)
+    assert code == 2 and err == "Error: 'rot13' is not a text encoding (for " + str(SEED / "article.txt") + ")\n"
+
+
+def test_a_standard_output_that_cannot_encode_the_report_is_a_clear_error(tmp_path: Path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([sys.executable, "-m", "verify", str(SEED / "article.txt"), "--against", str(OFFICIAL),
+                           "--format", "json", "--pair-model", "none"], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 2 and done.stdout == ""
+    last = done.stderr.splitlines()[-1]  # a first run also says it prepares the model
+    assert last.startswith("Error: standard output (ascii) cannot show") and "Traceback" not in done.stderr

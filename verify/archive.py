@@ -314,8 +314,13 @@ class Archive:
 
     def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         keys = {text_key(t): t for t in texts}
-        return {keys[key]: np.frombuffer(vec, dtype=np.float32)
-                for key, vec in rows_in(self.db, "SELECT key, vec FROM vectors WHERE key IN ({})", list(keys))}
+        out = {keys[key]: np.frombuffer(vec, dtype=np.float32)
+               for key, vec in rows_in(self.db, "SELECT key, vec FROM vectors WHERE key IN ({})", list(keys))}
+        sizes = {v.size for v in out.values()}
+        if len(sizes) > 1 or not all(np.isfinite(v).all() for v in out.values()):
+            raise InputError(f"{self.path}: the archive holds vectors that are not finite or not all of one size "
+                             "(damaged or tampered); rebuild it with verify index")
+        return out
 
 
 class ArchiveEmbedder:

@@ -78,7 +78,7 @@ class EmbeddingCache:
             rows = rows_in(db, "SELECT key, dim, vec FROM vectors WHERE model = ? AND key IN ({})", list(keys), [model])
             for key, dim, vec in rows:
                 arr = np.frombuffer(vec, dtype=np.float32)
-                if arr.size == dim:
+                if arr.size == dim and np.isfinite(arr).all():  # a NaN or a short row is a miss
                     found[keys[key]] = arr
         except sqlite3.Error:
             self.disabled = True

@@ -156,9 +156,11 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
     """Decode ``data`` by the module's rules; ``encoding`` forces one codec."""
     if encoding:
         try:
-            codecs.lookup(encoding)
+            info = codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r} (for {name})") from None
+        if not getattr(info, "_is_text_encoding", True):
+            raise InputError(f"{encoding!r} is not a text encoding (for {name})")
         try:
             return Decoded(data.decode(encoding), encoding, f"decoded as {encoding} (--encoding)")
         except UnicodeDecodeError as exc:

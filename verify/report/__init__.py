@@ -89,6 +89,12 @@ def write_output(path: str, content: str) -> None:
     """Write ``content`` to ``path`` ("-" is standard output) atomically: a half-written
     file is never left behind."""
     if path == "-":
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        try:
+            content.encode(encoding, errors="strict")
+        except (UnicodeEncodeError, LookupError):
+            raise InputError(f"standard output ({encoding}) cannot show this report's characters; "
+                             "set PYTHONIOENCODING=utf-8 or write it to a file with --output") from None
         sys.stdout.write(content)
         sys.stdout.flush()
         return
