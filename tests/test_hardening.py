@@ -151,3 +151,12 @@ def test_a_standard_output_that_cannot_encode_the_report_is_a_clear_error(tmp_pa
     assert done.returncode == 2 and done.stdout == ""
     last = done.stderr.splitlines()[-1]  # a first run also says it prepares the model
     assert last.startswith("Error: standard output (ascii) cannot show") and "Traceback" not in done.stderr
+
+
+@pytest.mark.model
+def test_a_missing_or_broken_pair_model_is_exit_2(tmp_path: Path, capsys):
+    code, _, err = run_cli([str(SEED / "article.txt"), "--against", str(OFFICIAL), "--pair-model", str(tmp_path / "none")],
+                           capsys)
+    assert code == 2 and err.startswith("Error: pair model not found: ") and err.count("\n") == 1
+    code, _, err = run_cli([str(SEED / "article.txt"), "--against", str(OFFICIAL), "--claim-engine", "magic"], capsys)
+    assert (code, err) == (2, "Error: unknown claim engine 'magic'; expected hybrid or pairs\n")
