@@ -70,9 +70,16 @@ def _engine(value: str | None) -> str:
     return value
 
 
+def _pair_model(value: str | None) -> str | None:
+    """--pair-model checked before any work: a folder, or "none"."""
+    if value not in (None, "none") and not os.path.isdir(value):
+        raise ConfigError(f"pair model not found: {value} (give a folder with model.onnx, tokenizer.json, config.json)")
+    return value
+
+
 def _settings(res: Any) -> Settings:
     return replace(Settings(), thresholds=res.thresholds_obj(), fail_on=parse_fail_on(res.get("fail-on")),
-                   model=res.get("model"), pair_model=res.get("pair-model"),
+                   model=res.get("model"), pair_model=_pair_model(res.get("pair-model")),
                    claim_engine=_engine(res.get("claim-engine")), encoding=res.get("encoding"),
                    runtime=res.get("runtime"), cache=bool(res.get("cache")))
 
