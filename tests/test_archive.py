@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import shutil
 import subprocess
 import sys
@@ -95,3 +97,25 @@ def test_cli_index_and_check_against_archive(tmp_path: Path) -> None:
     assert check.returncode == direct.returncode == 1, check.stderr
     assert [(u["id"], u["verdict"]) for u in json.loads(check.stdout)["units"]] == [
         (u["id"], u["verdict"]) for u in json.loads(direct.stdout)["units"]]
+
+
+def test_a_changed_file_with_the_same_size_and_mtime_is_reindexed_and_builds_are_deterministic(tmp_path: Path) -> None:
+    from verify.archive import build_index
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    doc = folder / "2021-01-26-readout.txt"
+    doc.write_text("The leaders agreed to extend the treaty for five years.\n", encoding="utf-8")
+    stamp = os.stat(doc)
+    out = tmp_path / "a.verify"
+    first = build_index(str(folder), str(out), Settings(), FakeEmbedder())
+    assert first.added == 1
+    doc.write_text("The leaders agreed to extend the treaty for nine years.\n", encoding="utf-8")  # same size
+    os.utime(doc, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # mtime preserved
+    again = build_index(str(folder), str(out), Settings(), FakeEmbedder())
+    assert (again.updated, again.unchanged) == (1, 0)
+    twice = [tmp_path / "b.verify", tmp_path / "c.verify"]
+    for path in twice:
+        build_index(str(folder), str(path), Settings(), FakeEmbedder())
+    anns = [sqlite3.connect(p).execute("SELECT data FROM ann").fetchone()[0] for p in twice]
+    assert anns[0] == anns[1]

@@ -157,3 +157,24 @@ def test_ftfy_negative_cases_come_through_unchanged(tmp_path: Path) -> None:
         path = tmp_path / f"case{i}.txt"
         path.write_bytes(text.encode("utf-8"))
         assert read_document(path, "A").text == text
+
+
+def test_an_encrypted_or_damaged_pdf_is_one_line_naming_the_file(tmp_path, capsys):
+    import io
+
+    from pypdf import PdfWriter
+
+    from tests.conftest import run_cli
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("secret")
+    buf = io.BytesIO()
+    writer.write(buf)
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(buf.getvalue())
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n")
+    for path, words in ((locked, "encrypted"), (damaged, "cannot read PDF")):
+        code, _, err = run_cli([str(path), "--against", str(path)], capsys)
+        assert code == 2 and err.startswith(f"Error: {path}: ") and words in err and err.count("\n") == 1, err

@@ -11,6 +11,7 @@ with the stored embeddings, exactly as against those files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -147,7 +148,9 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
         for n, (rel, full) in enumerate(sorted(rels.items())):
             st = os.stat(full)
             old = known.get(rel)
-            if old is not None and old[1] == st.st_size and old[2] == st.st_mtime_ns:
+            if old is not None and old[1] == st.st_size and old[2] == st.st_mtime_ns and _file_sha256(full) == old[3]:
+                # size and mtime can stay while the text changes (a corrected file, mtime kept):
+                # the content hash decides
                 unchanged += 1
                 if progress:
                     progress(n + 1, len(rels), rel)
@@ -191,8 +194,13 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
             db.execute("COMMIT")
             if progress:
                 progress(n + 1, len(rels), rel)
-        if added or updated or removed or db.execute("SELECT COUNT(*) FROM ann").fetchone()[0] == 0:
+        state = _documents_state(db)
+        built = db.execute("SELECT value FROM meta WHERE key = 'ann_state'").fetchone()
+        if built is None or built[0] != state or db.execute("SELECT COUNT(*) FROM ann").fetchone()[0] == 0:
+            # whenever the documents differ from those the index was built over: an interrupted
+            # run that committed documents but not the index leaves it stale only until the next
             _build_ann(db)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('ann_state', ?)", (state,))
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         n_docs = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         n_sents = db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
@@ -204,6 +212,22 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
 
 def _existing(db: sqlite3.Connection, keys: Sequence[bytes]) -> set[bytes]:
     return {r[0] for r in rows_in(db, "SELECT key FROM vectors WHERE key IN ({})", keys)}
+
+
+def _file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _documents_state(db: sqlite3.Connection) -> str:
+    """A digest of the documents (path and content hash) the archive holds now."""
+    digest = hashlib.sha256()
+    for path, sha in db.execute("SELECT path, sha256 FROM documents ORDER BY path"):
+        digest.update(f"{path}\0{sha}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _build_ann(db: sqlite3.Connection) -> None:
@@ -218,7 +242,7 @@ def _build_ann(db: sqlite3.Connection) -> None:
         labels = np.fromiter((r[0] for r in rows), dtype=np.uint64, count=len(rows))
         vecs = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
         index = Index(ndim=vecs.shape[1], metric="cos", dtype=ANN_DTYPE, connectivity=ANN_CONNECTIVITY)
-        index.add(labels, vecs, threads=os.cpu_count() or 1)
+        index.add(labels, vecs, threads=1)  # one thread: the same graph every build
         data = index.save()
         assert data is not None
         db.execute("INSERT INTO ann (id, data) VALUES (1, ?)", (bytes(data),))

@@ -251,16 +251,31 @@ def sniff_format(path: str, data: bytes) -> str:
 
 def _pdf_text(data: bytes, name: str) -> str:
     try:
+        import logging
+
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
+
+        logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not our messages
     except ImportError:  # pragma: no cover
         raise InputError(f"{name}: reading PDF needs the pypdf package") from None
     try:
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise InputError(f"{name}: the PDF is encrypted; decrypt it first")
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise InputError(f"{name}: cannot read PDF ({exc})") from None
-    return "\n\n".join(p for p in pages if p)
+    except InputError:
+        raise
+    except MemoryError:
+        raise InputError(f"{name}: the PDF expands beyond memory (a compression bomb?)") from None
+    except Exception as exc:  # pypdf raises many kinds on damaged files: always one line naming it
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{name}: cannot read PDF ({first})") from None
+    text = "\n\n".join(p for p in pages if p)
+    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff" or ch == "\ufffd"), None)
+    if bad is not None:
+        raise InputError(f"{name}: the PDF's text holds an undecodable character at offset {bad} "
+                         f"({text[bad].encode('unicode_escape').decode()}); extract its text another way")
+    return text
 
 
 def _html_text(text: str, name: str) -> str:
