@@ -97,3 +97,19 @@ def test_quotations_lie_inside_the_text(text: str) -> None:
         assert text[q.start:q.end] == q.text
     for w in warnings:
         assert w.start is not None and 0 <= w.start < len(text)
+
+
+def test_stray_opening_marks_cost_linear_memory():
+    """Each unclosed quotation runs to the end of its paragraph but at most MAX_UNCLOSED_QUOTE_CHARS,
+    so a paragraph of thousands of stray marks does not hold thousands of copies of itself."""
+    from verify.quotes import MAX_UNCLOSED_QUOTE_CHARS, extract_quotes
+    from verify.read import document_from_text
+    from verify.segment import segment
+
+    text = "He said \u201cwe will " * 3000 + "\n"
+    doc = document_from_text(text, "<a>", "A")
+    quotes, warnings = extract_quotes(doc, segment(doc))
+    assert len(quotes) == 3000
+    assert max(q.end - q.start for q in quotes) <= MAX_UNCLOSED_QUOTE_CHARS
+    assert sum(len(q.text) for q in quotes) < 3000 * (MAX_UNCLOSED_QUOTE_CHARS + 1)
+    assert any("limit MAX_UNCLOSED_QUOTE_CHARS" in w.message for w in warnings)

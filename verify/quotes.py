@@ -17,6 +17,12 @@ from verify.model import Document, Quote, Sentence, Warning_
 from verify.segment import paragraphs
 
 # “ „ ‟ « 「 『 ❝ 〝 open; ” » 」 』 ❞ 〞 〟 close; ＂ (full width) is read as a straight ".
+#: An unclosed quotation runs to the end of its paragraph, but never further than this many
+#: characters: a paragraph of stray opening marks would otherwise hold one copy of the rest of
+#: the paragraph per mark (quadratic memory). The longest quotation in the real-world dev
+#: articles is under 600 characters.
+MAX_UNCLOSED_QUOTE_CHARS = 2000
+
 DOUBLE_OPEN = "\u201c\u201e\u201f\u00ab\u300c\u300e\u275d\u301d"
 DOUBLE_CLOSE = "\u201d\u00bb\u300d\u300f\u275e\u301e\u301f"
 SINGLE_OPEN = "\u2018\u2039"
@@ -149,10 +155,17 @@ def extract_quotes(doc: Document, sentences: tuple[Sentence, ...]) -> tuple[tupl
             o_pos, c_pos, o_mark, c_mark, depth = item
             if c_mark is None:
                 continues = p_no + 1 < len(paras) and text[paras[p_no + 1][0]] in DOUBLE_OPEN + SINGLE_OPEN + "\"'"
+                capped = c_pos - o_pos > MAX_UNCLOSED_QUOTE_CHARS
+                if capped:  # each open mark would hold a copy of the rest of the paragraph
+                    cut = text.rfind(" ", o_pos + 1, o_pos + MAX_UNCLOSED_QUOTE_CHARS)
+                    c_pos = cut if cut > o_pos + 1 else o_pos + MAX_UNCLOSED_QUOTE_CHARS
+                    item = (o_pos, c_pos, o_mark, c_mark, depth)
                 if not continues:
+                    where = (f"taken to run {MAX_UNCLOSED_QUOTE_CHARS:,} characters at most (limit MAX_UNCLOSED_QUOTE_CHARS)"
+                             if capped else "taken to run to the end of its paragraph")
                     warnings.append(
                         Warning_(doc.id, "unclosed_quote",
-                                 f"quotation opened with {o_mark!r} is never closed; taken to run to the end of its paragraph",
+                                 f"quotation opened with {o_mark!r} is never closed; {where}",
                                  o_pos, c_pos, doc.line(o_pos))
                     )
             raw.append(item)
