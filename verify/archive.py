@@ -116,7 +116,7 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
                 progress: Callable[[int, int, str], None] | None = None) -> IndexStats:
     """Create or update the archive ``out`` from the documents under ``folder``."""
     from verify.judge import SourceIndex
-    from verify.read import DOCUMENT_SUFFIXES, read_document, walk_documents
+    from verify.read import DOCUMENT_SUFFIXES, file_sha256, read_document, walk_documents
     from verify.segment import segment
 
     t0 = time.perf_counter()
@@ -148,7 +148,7 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
         for n, (rel, full) in enumerate(sorted(rels.items())):
             st = os.stat(full)
             old = known.get(rel)
-            if old is not None and old[1] == st.st_size and old[2] == st.st_mtime_ns and _file_sha256(full) == old[3]:
+            if old is not None and old[1] == st.st_size and old[2] == st.st_mtime_ns and file_sha256(full) == old[3]:
                 # size and mtime can stay while the text changes (a corrected file, mtime kept):
                 # the content hash decides
                 unchanged += 1
@@ -212,14 +212,6 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
 
 def _existing(db: sqlite3.Connection, keys: Sequence[bytes]) -> set[bytes]:
     return {r[0] for r in rows_in(db, "SELECT key FROM vectors WHERE key IN ({})", keys)}
-
-
-def _file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _documents_state(db: sqlite3.Connection) -> str:

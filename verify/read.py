@@ -106,6 +106,15 @@ def display_name(path: str) -> str:
 MAX_INPUT_BYTES = 50_000_000
 
 
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def read_bytes(path: str) -> bytes:
     """The raw bytes of ``path`` ("-" is standard input)."""
     name = display_name(path)

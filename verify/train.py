@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import random
@@ -24,6 +23,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from verify.read import file_sha256
 
 LABELS = ("entailment", "neutral", "contradiction")
 #: How the training files' labels map onto the three classes. A PAWS non-paraphrase shares
@@ -56,14 +57,6 @@ class TrainSettings:
     bucket_batches: int = 50  # batches sorted by length together (dynamic padding)
     bf16: bool = True  # autocast on CPUs with bf16 support
     threads: int = 0  # 0: os.cpu_count()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _jsonl(path: Path) -> Iterator[dict]:  # type: ignore[type-arg]
@@ -305,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.export is not None:
         path = export_pair_model(args.export, args.out, args.int8)
-        print(f"exported {path} (sha256 {sha256_file(path)})", file=sys.stderr)
+        print(f"exported {path} (sha256 {file_sha256(path)})", file=sys.stderr)
         return 0
     settings = TrainSettings(**{k: getattr(args, k) for k in TrainSettings.__dataclass_fields__})
     if args.data is None or not args.data.is_dir():
@@ -330,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "base": "all-MiniLM-L6-v2 (packaged)" if args.base is None else args.base,
         "settings": asdict(settings),
-        "files": {str(p.name if p.parent == args.data else p.relative_to(args.dev)): sha256_file(p)  # type: ignore[arg-type]
+        "files": {str(p.name if p.parent == args.data else p.relative_to(args.dev)): file_sha256(p)  # type: ignore[arg-type]
                   for p in input_files(args.data, args.dev)},
         "pairs": len(examples),
         "held_out_for_calibration": len(held),
