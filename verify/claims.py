@@ -16,6 +16,7 @@ from verify.conflicts import Conflict, find_conflicts
 from verify.judge import best_lexical
 from verify.model import Document, Edit, Evidence, Quote, Sentence, Span, Unit
 from verify.normalize import Normalized, normalize
+from verify.pairmodel import CONTRADICT, ENTAIL
 from verify.sources import SourceIndex
 from verify.tokens import Token, stem
 
@@ -195,7 +196,6 @@ def _orig(index: SourceIndex, ci: ClaimInput, clause: Clause) -> str:
 
 #: Scores (premise, hypothesis) pairs: rows of P(entailed), P(neutral), P(contradicted).
 PairScorer = Callable[[Sequence[tuple[str, str]]], np.ndarray]
-ENTAIL, NEUTRAL, CONTRADICT = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,17 @@ class Scored:
     @property
     def contradict(self) -> float:
         return self.probs[CONTRADICT]
+
+
+def _scored(cands: Sequence[Candidate], probs: np.ndarray) -> list[Scored]:
+    return [Scored(c, (float(p[0]), float(p[1]), float(p[2]))) for c, p in zip(cands, probs, strict=True)]
+
+
+def score_candidates(ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds,
+                     pairs: PairScorer) -> tuple[Scored, ...]:
+    """The whole claim against each of its candidate passages."""
+    cands = claim_candidates(index, sims.claim, sims.clauses, th.pair_candidates)
+    return tuple(_scored(cands, pairs([(c.text, ci.norm.text) for c in cands])))
 
 
 @dataclass(frozen=True)
@@ -284,10 +295,7 @@ def claim_facts(uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, t
     """Score the claim (and, when it has several clauses, each clause) against its candidates."""
     if len(index.sentences) == 0 or sims.claim.size == 0:
         return None
-    cands = claim_candidates(index, sims.claim, sims.clauses, th.pair_candidates)
-    hypothesis = ci.norm.text
-    probs = pairs([(c.text, hypothesis) for c in cands])
-    scored = tuple(Scored(c, (float(p[0]), float(p[1]), float(p[2]))) for c, p in zip(cands, probs, strict=True))
+    scored = score_candidates(ci, index, sims, th, pairs)
     clause_results: list[ClauseResult] = []
     if len(ci.clauses) > 1:
         best_claim = max(scored, key=lambda s: (s.entail, -s.candidate.sentences[0]))
@@ -297,10 +305,9 @@ def claim_facts(uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, t
             for c in [*own, best_claim.candidate]:
                 if all(c.sentences != a.sentences for m, a in asks if m == n):
                     asks.append((n, c))
-        clause_probs = pairs([(c.text, ci.clauses[n].text) for n, c in asks])
+        clause_scored = _scored([c for _, c in asks], pairs([(c.text, ci.clauses[n].text) for n, c in asks]))
         for n, clause in enumerate(ci.clauses):
-            mine = [Scored(c, (float(p[0]), float(p[1]), float(p[2])))
-                    for (m, c), p in zip(asks, clause_probs, strict=True) if m == n]
+            mine = [s for (m, _), s in zip(asks, clause_scored, strict=True) if m == n]
             best = max(mine, key=lambda s: (s.entail, -s.candidate.sentences[0]), default=None)
             clause_results.append(ClauseResult(clause, best))
     nearest = top_indices(sims.claim, 1)[0]
@@ -433,32 +440,16 @@ def judge_claim_with_pairs(uid: str, ci: ClaimInput, index: SourceIndex, sims: C
 
 def judge_claim_hybrid(uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds,
                        pairs: PairScorer) -> Unit:
-    """The cosine rules, with the verdict model as a second reader: a contradiction the checks
-    find stands only where the model leans that way; a claim the cosine rules support or
-    leave unsupported is contradicted where the model reads a conflict with a passage about the
-    same thing, and an unsupported one is supported (or partly) where the model reads the
-    sources as saying it."""
+    """The cosine rules, with the verdict model as a second reader of contradictions: one the
+    checks find stands only where the model leans that way (P(contradicted) at least
+    ``pair_conflict_min`` and above P(entailed), on a passage about the same thing); else the
+    claim is judged again without the checks. Letting the model also contradict and upgrade
+    claims was measured and did worse on real copy (benchmarks/RESULTS.md)."""
     unit = judge_claim(uid, ci, index, sims, th)
-    if th.pair_confirm_only and unit.verdict != "contradicted":
+    if unit.verdict != "contradicted":
         return unit  # nothing to confirm: the model is not even loaded
-    facts = claim_facts(uid, ci, index, sims, th, pairs)
-    if facts is None:
-        return unit
-    about = [s for s in facts.scored if s.candidate.cosine >= th.pair_context_min]
+    about = [s for s in score_candidates(ci, index, sims, th, pairs) if s.candidate.cosine >= th.pair_context_min]
     lean = max((s.contradict for s in about if s.contradict > s.entail), default=0.0)
-    if unit.verdict == "contradicted":
-        if lean >= th.pair_conflict_min:
-            return replace(unit, reason=f"{unit.reason}; the verdict model agrees (P(contradiction) {lean:.2f})")
-        unit = judge_claim(uid, ci, index, sims, th, checks=False)
-    if th.pair_confirm_only:
-        return unit
-    if unit.verdict != "copied":
-        model_says = rule_contradicted(facts, index, replace(th, pair_conflict_min=1.0))
-        if model_says is not None:
-            return model_says
-    if unit.verdict == "unsupported":
-        upgraded = rule_supported(facts, index, th) or rule_parts(facts, index, th)
-        if upgraded is not None:
-            return upgraded
-    return unit
-
+    if lean >= th.pair_conflict_min:
+        return replace(unit, reason=f"{unit.reason}; the verdict model agrees (P(contradiction) {lean:.2f})")
+    return judge_claim(uid, ci, index, sims, th, checks=False)

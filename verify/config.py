@@ -95,9 +95,6 @@ class Thresholds:
     # A lower P(contradicted) that suffices when the checks also name conflicting words
     # (a number, a date, a weekday, a negation) between the claim and that passage.
     pair_conflict_min: float = 0.3
-    # Hybrid engine: use the verdict model only to confirm the contradictions the checks find
-    # (1) or also to contradict and to upgrade unsupported claims (0).
-    pair_confirm_only: int = 1
     # Source sentences nearest the claim (by cosine) that are read by the pair model, beside
     # each clause's nearest, windows of adjacent sentences and the best few together.
     pair_candidates: int = 3
