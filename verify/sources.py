@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from verify.clauses import Clause, split_clauses
@@ -46,6 +46,7 @@ class SourceIndex:
     clauses: tuple[Clause, ...]
     clause_sentence: tuple[int, ...]  # sentence index of each clause
     stems: tuple[frozenset[str], ...]
+    _runs: dict[tuple[int, int], Passage | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, docs: Sequence[Document], sentences: Sequence[Sentence], min_clause_words: int) -> SourceIndex:
@@ -81,7 +82,7 @@ class SourceIndex:
         if first < 0 or last >= len(self.sentences) or last < first:
             return None
         key = (first, last)
-        runs = self.__dict__.setdefault("_runs", {})
+        runs = self._runs
         if key not in runs:
             a, b = self.sentences[first], self.sentences[last]
             run = self.sentences[first:last + 1]
@@ -92,7 +93,7 @@ class SourceIndex:
                 n = normalize(text, a.start)
                 runs[key] = Passage(-1, a.doc, a.section, a.start, b.end, a.line, text, n, tuple(tokenize(n.text)),
                                     tuple(range(first, last + 1)))
-        return runs[key]  # type: ignore[no-any-return]
+        return runs[key]
 
     @cached_property
     def speakers(self) -> tuple[frozenset[str], bool]:
