@@ -72,9 +72,9 @@ def _engine(value: str | None) -> str:
 
 def _pair_model(value: str | None) -> str | None:
     """--pair-model checked before any work: a folder, or "none"."""
-    if value not in (None, "none") and not os.path.isdir(value):
-        raise ConfigError(f"pair model not found: {value} (give a folder with model.onnx, tokenizer.json, config.json)")
-    return value
+    from verify.pairmodel import check_pair_model_path
+
+    return value if value == "none" else check_pair_model_path(value)
 
 
 def _settings(res: Any) -> Settings:
@@ -125,11 +125,14 @@ def check(
     if len(set(targets)) != len(targets):
         raise ConfigError("two reports would be written to the same file; give each its own path")
     _need_sources(res)
-    html_folder = _html_folder(res.get("html"), articles)
-    _refuse_overwriting_inputs(articles, res, targets, html_folder)
+    from verify.read import collect_files
+
+    article_files = collect_files(articles, "article")  # folders walked once, here
+    html_folder = _html_folder(res.get("html"), article_files)
+    _refuse_overwriting_inputs(article_files, res, targets, html_folder)
     accepted = baseline_mod.load(res.get("baseline")) if res.get("baseline") else None
     _prefetch(settings)
-    reports = verify_many(articles, res.get("against"), settings)
+    reports = verify_many(article_files, res.get("against"), settings)
     if accepted is not None:
         reports = [baseline_mod.apply(r, accepted) for r in reports]
     write_output(out, render_reports(reporter, reports))
@@ -210,14 +213,11 @@ def html_names(articles: list[str]) -> dict[str, str]:
     return out
 
 
-def _html_folder(path: str | None, articles: list[str]) -> bool:
+def _html_folder(path: str | None, article_files: list[str]) -> bool:
     """Whether --html names a folder (several articles, a trailing slash, an existing folder)."""
     if not path:
         return False
-    from verify.read import collect_files
-
-    many = len(collect_files(articles, "article")) > 1
-    return many or path.endswith(("/", os.sep)) or os.path.isdir(path)
+    return len(article_files) > 1 or path.endswith(("/", os.sep)) or os.path.isdir(path)
 
 
 def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
@@ -229,29 +229,25 @@ def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
         return real, None
 
 
-def _refuse_overwriting_inputs(articles: list[str], res: Any, targets: list[str], html_folder: bool) -> None:
+def _refuse_overwriting_inputs(article_files: list[str], res: Any, targets: list[str], html_folder: bool) -> None:
     """No report may replace an input (an article, a source, the baseline, the
     configuration): compared by resolved path and by inode, so a symlink cannot hide it."""
     from verify.archive import is_archive
     from verify.read import collect_files
 
-    inputs: list[str] = []
-    for group, what in ((articles, "article"), (res.get("against") or [], "source")):
-        plain_paths = [p for p in group if p == "-" or not is_archive(p)]
-        try:
-            inputs += [p for p in collect_files(plain_paths, what) if p != "-"]
-        except VerifyError:
-            pass  # reading reports the missing input properly
-        inputs += [p for p in group if p != "-" and p not in plain_paths]
+    inputs: list[str] = [p for p in article_files if p != "-"]
+    sources = res.get("against") or []
+    plain_paths = [p for p in sources if p == "-" or not is_archive(p)]
+    try:
+        inputs += [p for p in collect_files(plain_paths, "source") if p != "-"]
+    except VerifyError:
+        pass  # reading reports the missing input properly
+    inputs += [p for p in sources if p != "-" and p not in plain_paths]
     if res.get("baseline"):
         inputs.append(res.get("baseline"))
     outputs = [t for t in targets if t and t != "-"]
     if html_folder and res.get("html"):
-        try:
-            arts = collect_files(articles, "article")
-        except VerifyError:
-            arts = []
-        names = html_names(arts)
+        names = html_names(article_files)
         outputs = [o for o in outputs if o != res.get("html")] + [os.path.join(res.get("html"), n) for n in names.values()]
     known = {}
     for p in inputs:

@@ -125,11 +125,16 @@ class OnnxPairModel:
 _LOADED: dict[str, PairModel] = {}
 
 
+def check_pair_model_path(path: str | None) -> str | None:
+    """``path`` when it names a folder (or is None: the packaged model); else the error."""
+    if path is not None and not os.path.isdir(path):
+        raise ModelError(f"pair model not found: {path} (give a folder with model.onnx, tokenizer.json, config.json)")
+    return path
+
+
 def load_pair_model(path: str | None = None) -> PairModel:
     """The pair model at ``path`` (None: the packaged one); one instance per path and process."""
     key = path or ""
     if key not in _LOADED:
-        if path is not None and not os.path.isdir(path):
-            raise ModelError(f"pair model not found: {path} (give a folder with model.onnx, tokenizer.json, config.json)")
-        _LOADED[key] = OnnxPairModel(path)
+        _LOADED[key] = OnnxPairModel(check_pair_model_path(path))
     return _LOADED[key]
