@@ -150,42 +150,52 @@ def export_onnx(path: str, target: str) -> None:
     """Export a sentence-transformers model's transformer to ONNX (opset 17), offline,
     from its local files; written to a temporary name and renamed, so two runs exporting
     at once both end with a whole file."""
-    import onnx  # noqa: F401  # torch.onnx.export writes through it; a declared dependency
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    import warnings
-
-    import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     base = AutoModel.from_pretrained(path, local_files_only=True)
-    base.eval()
+    export_transformer(base, "last_hidden_state", target, [101, 7592, 2088, 102], [0, 0, 0, 0])
 
-    class Hidden(torch.nn.Module):
+
+def export_transformer(model, output: str, target: str, ids: list[int], type_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """torch.onnx.export of a BERT-style model's ``output`` (``last_hidden_state`` or
+    ``logits``): opset 17, inputs ``input_ids``, ``attention_mask``, ``token_type_ids``, batch
+    and length dynamic; written to a temporary name and renamed, so two runs exporting at once
+    both end with a whole file. ``ids``/``type_ids``: one example input."""
+    import warnings
+
+    import onnx  # noqa: F401  # torch.onnx.export writes through it; a declared dependency
+    import torch
+
+    model.eval()
+
+    class Output(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module) -> None:
             super().__init__()
             self.inner = inner
 
         def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+            return getattr(self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                                      token_type_ids=token_type_ids), output)
 
-    ids = torch.tensor([[101, 7592, 2088, 102]])
+    example = torch.tensor([ids])
     axes = {0: "batch", 1: "tokens"}
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+    out_axes = axes if output == "last_hidden_state" else {0: "batch"}
+    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
     tmp = f"{target}.{os.getpid()}.tmp"
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
-            torch.onnx.export(Hidden(base), (ids, torch.ones_like(ids), torch.zeros_like(ids)), tmp,
+            torch.onnx.export(Output(model), (example, torch.ones_like(example), torch.tensor([type_ids])), tmp,
                               input_names=["input_ids", "attention_mask", "token_type_ids"],
-                              output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                              output_names=[output], opset_version=17, dynamo=False,
                               dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                                            "last_hidden_state": axes})
+                                            output: out_axes})
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -237,36 +237,16 @@ def export_pair_model(hf_dir: Path, out: Path, int8: bool = False) -> Path:
     quantisation of the weights (onnxruntime). Returns the model file."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import shutil
-    import warnings
 
-    import onnx  # noqa: F401  # torch.onnx.export writes through it
-    import torch
     from transformers import AutoModelForSequenceClassification
 
+    from verify.embed import export_transformer
+
     model = AutoModelForSequenceClassification.from_pretrained(hf_dir, local_files_only=True)
-    model.eval()
-
-    class Logits(torch.nn.Module):
-        def __init__(self, inner: torch.nn.Module) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).logits
-
     out.mkdir(parents=True, exist_ok=True)
-    ids = torch.tensor([[101, 7592, 102, 2088, 102]])
-    axes = {0: "batch", 1: "tokens"}
     target = out / "model.onnx"
-    tmp = out / "model.fp32.onnx.tmp"
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(Logits(model), (ids, torch.ones_like(ids), torch.tensor([[0, 0, 0, 1, 1]])), str(tmp),
-                          input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
-                          opset_version=17, dynamo=False,
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                                        "logits": {0: "batch"}})
+    tmp = out / "model.fp32.onnx"
+    export_transformer(model, "logits", str(tmp), [101, 7592, 102, 2088, 102], [0, 0, 0, 1, 1])
     if int8:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
