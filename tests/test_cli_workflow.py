@@ -111,7 +111,7 @@ def test_verify_toml_and_bad_config(tmp_path: Path, capsys, monkeypatch, fake) -
     (tmp_path / "verify.toml").write_text('against = "x.txt"\ncolour = "red"\n', encoding="utf-8")
     assert run(["config"], capsys)[:3:2] == (
         2, "Error: verify.toml: unknown setting 'colour'; expected one of against, fail-on, model, pair-model, claim-engine, encoding, runtime, "
-           "cache, format, output, html, json, sarif, markdown, baseline, thresholds\n")
+           "cache, format, output, json, html, sarif, markdown, baseline, thresholds\n")
     (tmp_path / "verify.toml").write_text('against = "x.txt"\nfail-on = "sometimes"\n', encoding="utf-8")
     code, _, err = run(["config"], capsys)
     assert code == 2 and err.startswith("Error: unknown --fail-on value 'sometimes'")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from dataclasses import replace
@@ -16,7 +17,9 @@ from typing import Annotated, Any
 import click
 import typer
 
-from verify.config import Settings, parse_fail_on
+from verify import configfile, options
+from verify.config import Settings
+from verify.configfile import Resolved
 from verify.errors import ConfigError, VerifyError
 from verify.version import __version__
 
@@ -35,99 +38,44 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-Articles = Annotated[list[str], typer.Argument(help="The copy to check: files, folders, or - for standard input.")]
-Against = Annotated[list[str] | None, typer.Option("--against", "-a", help="A source file or folder (repeat for several).")]
-FailOn = Annotated[str | None, typer.Option(
-    "--fail-on", help="Verdicts that make the exit code 1: names, comma-separated, or strict|default|lenient|none.")]
-Model = Annotated[str | None, typer.Option(help="A sentence-transformers model path instead of the packaged MiniLM.")]
-ClaimEngine = Annotated[str | None, typer.Option(
-    "--claim-engine", help="How claims use the verdict model: hybrid (cosine rules; the model confirms "
-                           "contradictions; the default) or pairs (the model decides).")]
-PairModel = Annotated[str | None, typer.Option(
-    "--pair-model", help="The claim verdict model: a folder (model.onnx, tokenizer.json, config.json) instead of the "
-                         "packaged one, or 'none' to judge claims by cosine thresholds alone.")]
-Encoding = Annotated[str | None, typer.Option(help="Decode inputs with this encoding instead of detecting it.")]
-Runtime = Annotated[str | None, typer.Option("--runtime", help="Embedding runtime: onnx (default) or torch (sentence-transformers).")]
-NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the on-disk cache of source embeddings.")]
-ConfigPath = Annotated[str | None, typer.Option("--config", help="Read settings from this file instead of searching.")]
-Isolated = Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")]
+ARTICLES = inspect.Parameter("articles", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[
+    list[str], typer.Argument(help="The copy to check: files, folders, or - for standard input.")])
+VERSION = inspect.Parameter("version", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+    bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")])
 
 
-def _resolve(cli: dict[str, Any], config: str | None, isolated: bool) -> Any:
+def _resolve(command: str, params: dict[str, Any], **fixed: Any) -> Resolved:
+    """The configuration of a run: defaults, the configuration file, then the flags given."""
     from verify.configfile import resolve
 
-    return resolve(cli, config, isolated)
+    return resolve(options.given(command, params) | fixed, params.get("config"), bool(params.get("isolated")))
 
 
-def _need_sources(res: Any) -> None:
+def _need_sources(res: Resolved) -> None:
     if not res.get("against"):
         raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
 
 
-def _engine(value: str | None) -> str:
-    if value not in ("hybrid", "pairs"):
-        raise ConfigError(f"unknown claim engine {value!r}; expected hybrid or pairs")
-    return value
-
-
-def _pair_model(value: str | None) -> str | None:
-    """--pair-model checked before any work: a folder, or "none"."""
-    from verify.pairmodel import check_pair_model_path
-
-    return value if value == "none" else check_pair_model_path(value)
-
-
-def _settings(res: Any) -> Settings:
-    return replace(Settings(), thresholds=res.thresholds_obj(), fail_on=parse_fail_on(res.get("fail-on")),
-                   model=res.get("model"), pair_model=_pair_model(res.get("pair-model")),
-                   claim_engine=_engine(res.get("claim-engine")), encoding=res.get("encoding"),
-                   runtime=res.get("runtime"), cache=bool(res.get("cache")))
-
-
 @app.command(help="Check the quotations and claims of each ARTICLE against the --against sources.")
-def check(
-    articles: Articles,
-    against: Against = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Output format: text, json, html, sarif, github, markdown.")] = None,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the --format output here (- = stdout).")] = None,
-    json_path: Annotated[str | None, typer.Option("--json", help="Also write the JSON report to this file.")] = None,
-    html_path: Annotated[str | None, typer.Option("--html", help="Also write the HTML report here (a folder for several articles).")] = None,
-    sarif_path: Annotated[str | None, typer.Option("--sarif", help="Also write the SARIF report to this file.")] = None,
-    markdown_path: Annotated[str | None, typer.Option("--markdown", help="Also write the Markdown report to this file.")] = None,
-    fail_on: FailOn = None,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (never hides a 2).")] = False,
-    baseline: Annotated[str | None, typer.Option("--baseline", help="Report only findings this baseline file does not accept.")] = None,
-    model: Model = None,
-    pair_model: PairModel = None,
-    claim_engine: ClaimEngine = None,
-    encoding: Encoding = None,
-    runtime: Runtime = None,
-    no_cache: NoCache = False,
-    config: ConfigPath = None,
-    isolated: Isolated = False,
-    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour the text output.")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
-) -> int:
+@options.with_options(options.CHECK, ARTICLES, trailing=(VERSION,))
+def check(**params: Any) -> int:
     from verify import baseline as baseline_mod
     from verify.api import verify_many
     from verify.report import get_reporter, render_reports, write_output
 
-    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "pair-model": pair_model,
-                    "claim-engine": claim_engine, "encoding": encoding, "format": fmt,
-                    "output": output, "json": json_path, "html": html_path, "sarif": sarif_path,
-                    "markdown": markdown_path, "baseline": baseline, "runtime": runtime,
-                    "cache": False if no_cache else None}, config, isolated)
-    settings = _settings(res)
+    res = _resolve(options.CHECK, params)
+    settings = configfile.settings(res)
     out = res.get("output")
+    color = params["color"]
     reporter = get_reporter(res.get("format"), color=bool(sys.stdout.isatty() if color is None and out == "-" else color))
-    extra = [(name, res.get(name)) for name in ("json", "html", "sarif", "markdown") if res.get(name)]
+    extra = [(name, res.get(name)) for name in options.report_keys() if res.get(name)]
     targets = [p for p in (out, *(p for _, p in extra)) if p != "-"]
     if len(set(targets)) != len(targets):
         raise ConfigError("two reports would be written to the same file; give each its own path")
     _need_sources(res)
     from verify.read import collect_files
 
-    article_files = collect_files(articles, "article")  # folders walked once, here
+    article_files = collect_files(params["articles"], "article")  # folders walked once, here
     html_folder = _html_folder(res.get("html"), article_files)
     _refuse_overwriting_inputs(article_files, res, targets, html_folder)
     accepted = baseline_mod.load(res.get("baseline")) if res.get("baseline") else None
@@ -150,7 +98,7 @@ def check(
         write_output(path, render_reports(extra_reporter, reports))
         if path != "-":
             _say(f"Wrote {extra_reporter.label} report to {path}")
-    return 0 if exit_zero else max(r.exit_code for r in reports)
+    return 0 if params["exit_zero"] else max(r.exit_code for r in reports)
 
 
 def _prefetch(settings: Settings) -> None:
@@ -263,50 +211,22 @@ def _refuse_overwriting_inputs(article_files: list[str], res: Any, targets: list
 
 
 @app.command(name="config", help="Print the resolved configuration and where each value came from.")
-def config_cmd(
-    against: Against = None,
-    fail_on: FailOn = None,
-    model: Model = None,
-    pair_model: PairModel = None,
-    claim_engine: ClaimEngine = None,
-    encoding: Encoding = None,
-    runtime: Runtime = None,
-    no_cache: NoCache = False,
-    config: ConfigPath = None,
-    isolated: Isolated = False,
-) -> int:
-    from verify.configfile import describe
-
-    res = _resolve({"against": against, "fail-on": fail_on, "model": model, "pair-model": pair_model,
-                    "claim-engine": claim_engine, "encoding": encoding, "runtime": runtime,
-                    "cache": False if no_cache else None}, config, isolated)
-    sys.stdout.write(describe(res))
+@options.with_options(options.CONFIG)
+def config_cmd(**params: Any) -> int:
+    sys.stdout.write(configfile.describe(_resolve(options.CONFIG, params)))
     return 0
 
 
 @baseline_app.command(name="create", help="Accept every current finding: write them to a baseline file.")
-def baseline_create(
-    articles: Articles,
-    against: Against = None,
-    baseline: Annotated[str | None, typer.Option("--baseline", help=f"The file to write (default {DEFAULT_BASELINE}).")] = None,
-    model: Model = None,
-    pair_model: PairModel = None,
-    claim_engine: ClaimEngine = None,
-    encoding: Encoding = None,
-    runtime: Runtime = None,
-    no_cache: NoCache = False,
-    config: ConfigPath = None,
-    isolated: Isolated = False,
-) -> int:
+@options.with_options(options.BASELINE, ARTICLES)
+def baseline_create(**params: Any) -> int:
     from verify import baseline as baseline_mod
     from verify.api import verify_many
     from verify.report import write_output
 
-    res = _resolve({"against": against, "model": model, "pair-model": pair_model,
-                    "claim-engine": claim_engine, "encoding": encoding, "baseline": baseline, "runtime": runtime,
-                    "cache": False if no_cache else None}, config, isolated)
+    res = _resolve(options.BASELINE, params)
     _need_sources(res)
-    reports = verify_many(articles, res.get("against"), _settings(res))
+    reports = verify_many(params["articles"], res.get("against"), configfile.settings(res))
     path = res.get("baseline") or DEFAULT_BASELINE
     content = baseline_mod.create(reports)
     write_output(path, content)
@@ -315,23 +235,21 @@ def baseline_create(
     return 0
 
 
+FOLDER = inspect.Parameter("folder", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[
+    str, typer.Argument(help="A folder of official documents (txt, md, html, pdf).")])
+
+
 @app.command(name="index", help="Build or update an archive of official documents (SQLite + ANN + full text).")
-def index_cmd(
-    folder: Annotated[str, typer.Argument(help="A folder of official documents (txt, md, html, pdf).")],
-    out: Annotated[str, typer.Option("--out", help="The archive file to create or update.")],
-    model: Model = None,
-    encoding: Encoding = None,
-    runtime: Runtime = None,
-    config: ConfigPath = None,
-    isolated: Isolated = False,
-) -> int:
+@options.with_options(options.INDEX, FOLDER)
+def index_cmd(**params: Any) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from verify.api import default_embedder
     from verify.archive import build_index
 
-    res = _resolve({"model": model, "encoding": encoding, "runtime": runtime, "cache": False}, config, isolated)
-    settings = _settings(res)
+    folder, out = params["folder"], params["out"]
+    res = _resolve(options.INDEX, params, cache=False)
+    settings = configfile.settings(res)
     columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.description}"))
     with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("", total=None)

@@ -11,31 +11,17 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from verify.config import DEFAULT_FAIL_ON, Thresholds, parse_fail_on
+from verify.config import Settings, Thresholds, parse_fail_on
 from verify.errors import ConfigError
+from verify.options import config_keys, config_options, path_keys
+from verify.options import defaults as option_defaults
 
 CONFIG_NAMES = ("verify.toml", "pyproject.toml")
 
-# key → (type check, description). Paths are relative to the file that sets them.
-KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "against": ((list, str), "source files or folders"),
-    "fail-on": ((list, str), "verdicts or a level that make the exit code 1"),
-    "model": (str, "a sentence-transformers model path"),
-    "pair-model": (str, "the claim verdict model: a folder, or none for cosine thresholds only"),
-    "claim-engine": (str, "how claims use the verdict model: hybrid (default) or pairs"),
-    "encoding": (str, "decode inputs with this encoding"),
-    "runtime": (str, "embedding runtime: onnx or torch"),
-    "cache": (bool, "keep source embeddings in the user cache directory"),
-    "format": (str, "standard-output format"),
-    "output": (str, "file for the --format output"),
-    "html": (str, "also write the HTML report here"),
-    "json": (str, "also write the JSON report here"),
-    "sarif": (str, "also write the SARIF report here"),
-    "markdown": (str, "also write the Markdown report here"),
-    "baseline": (str, "accepted findings file"),
-    "thresholds": (dict, "overrides of verify.config.Thresholds"),
-}
-PATH_KEYS = ("against", "output", "html", "json", "sarif", "markdown", "baseline")
+#: key → (accepted TOML type, description), from the option table. Paths are relative to the
+#: file that sets them.
+KEYS = config_keys()
+PATH_KEYS = path_keys()
 
 
 @dataclass
@@ -63,6 +49,17 @@ class Resolved:
             if origin == "default":
                 raise
             raise ConfigError(f"{origin}: {exc}") from None
+
+
+def settings(res: Resolved) -> Settings:
+    """The Settings of a run: every option the table maps to a field, checked by its
+    converter, and the thresholds."""
+    values: dict[str, Any] = {"thresholds": res.thresholds_obj()}
+    for o in config_options():
+        if o.setting is not None:
+            value = res.get(o.key)
+            values[o.setting] = o.to_setting(value) if o.to_setting is not None else value
+    return Settings(**values)
 
 
 def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
@@ -143,15 +140,6 @@ def load_table(path: Path) -> dict[str, Any]:
     return data
 
 
-def defaults() -> dict[str, Any]:
-    return {
-        "against": [], "fail-on": ",".join(DEFAULT_FAIL_ON), "model": None, "pair-model": None, "claim-engine": "hybrid", "encoding": None,
-        "runtime": None, "cache": True,
-        "format": "text", "output": "-", "html": None, "json": None, "sarif": None, "markdown": None,
-        "baseline": None,
-    }
-
-
 def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool = False) -> Resolved:
     """Defaults, then the config file, then the flags the user gave (``cli``: key → value,
     None where not given)."""
@@ -162,7 +150,7 @@ def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool 
     elif not isolated:
         found = find_config()
     res = Resolved(file=found[0] if found else None)
-    for key, value in defaults().items():
+    for key, value in option_defaults().items():
         res.values[key] = Value(value, "default")
     from verify.embed import DEFAULT_RUNTIME, RUNTIMES
 
