@@ -53,6 +53,7 @@ class CachedEmbedder:
     def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
         self.inner = inner
         self.name = inner.name
+        self.key = inner.key
         self.cache: dict[str, np.ndarray] = {}
         self.recording = False
         self.seen: list[str] = []

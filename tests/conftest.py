@@ -35,10 +35,14 @@ class FakeEmbedder:
     Stands in for the model in unit tests of alignment and judging."""
 
     name = "fake-bow"
+    key = "fake-bow-512"
     dims = 512
 
     def __init__(self) -> None:
         self.calls = 0
+
+    def prefetch(self) -> None:
+        """As the runtime embedders: nothing to load."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += 1

@@ -14,8 +14,9 @@ import pytest
 
 from tests.conftest import SEED, FakeEmbedder
 from verify import verify_files
-from verify.cache import CACHE_FILE, CachedEmbedder, EmbeddingCache
+from verify.cache import CACHE_FILE, DiskStore, EmbeddingCache
 from verify.embed import load_embedder
+from verify.stores import SourceEmbedder
 
 pytestmark = pytest.mark.model
 
@@ -27,13 +28,13 @@ def verdicts(report) -> list[tuple[str, str, tuple]]:
 def test_disk_cache_serves_sources_and_never_stores_copy(tmp_path: Path) -> None:
     cache = EmbeddingCache(str(tmp_path / "c.sqlite3"))
     inner = load_embedder(None, "onnx")
-    emb = CachedEmbedder(inner, cache, "test-model")
+    emb = SourceEmbedder(inner, [DiskStore(cache, "test-model")])
     first = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=emb)
     assert cache.hits == 0 and cache.misses > 0
     stored = sqlite3.connect(cache.path).execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
     assert stored == cache.misses  # source texts only
     cache2 = EmbeddingCache(str(tmp_path / "c.sqlite3"))
-    second = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=CachedEmbedder(inner, cache2, "test-model"))
+    second = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=SourceEmbedder(inner, [DiskStore(cache2, "test-model")]))
     assert cache2.misses == 0 and cache2.hits == stored
     assert verdicts(first) == verdicts(second)
     assert [u.score for u in first.units] == pytest.approx([u.score for u in second.units], abs=1e-6)
@@ -44,7 +45,7 @@ def test_broken_cache_file_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     path.write_bytes(b"this is not a database" * 10)
     cache = EmbeddingCache(str(path))
-    report = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=CachedEmbedder(FakeEmbedder(), cache, "m"))
+    report = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=SourceEmbedder(FakeEmbedder(), [DiskStore(cache, "m")]))
     assert cache.disabled and report.units
 
 

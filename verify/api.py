@@ -29,6 +29,7 @@ from verify.read import collect_files, document_from_text, read_document
 from verify.segment import segment
 from verify.similarity import EmbeddingScorer, EmptyScorer, Scorer
 from verify.sources import SourceIndex
+from verify.stores import MemoStore, SourceEmbedder, source_embedder
 from verify.version import __version__
 
 
@@ -70,9 +71,7 @@ def verify_many(
     arts = [read_document(p, "A", settings.encoding) for p in article_paths]
     docs = [read_document(p, f"S{i + 1}", settings.encoding) for i, p in enumerate(source_paths)]
     if len(arts) > 1:  # one model, and each source sentence encoded once for all articles
-        from verify.embed import MemoEmbedder
-
-        embedder = MemoEmbedder(embedder if embedder is not None else default_embedder(settings))
+        embedder = source_embedder(embedder or default_embedder(settings)).with_stores(MemoStore())
     if not archive_paths:
         return [verify_documents(art, docs, settings, embedder) for art in arts]
     return _against_archives(arts, docs, archive_paths, settings, embedder or default_embedder(settings))
@@ -81,14 +80,13 @@ def verify_many(
 def _against_archives(arts: Sequence[Document], docs: Sequence[Document], archive_paths: Sequence[str],
                       settings: Settings, embedder: Embedder) -> list[Report]:
     """Each article against the given files plus the archive documents it draws on."""
-    from verify.archive import Archive, ArchiveEmbedder, check_model, documents_for
+    from verify.archive import Archive, ArchiveStore, check_model, documents_for
 
     archives = [Archive(p) for p in archive_paths]
     try:
-        emb: Embedder = embedder
         for a in archives:
             check_model(a, embedder)
-            emb = ArchiveEmbedder(emb, a)
+        emb = source_embedder(embedder).with_stores(*(ArchiveStore(a) for a in reversed(archives)))
         reports = []
         for art in arts:
             chosen: list[tuple[Document, tuple[Sentence, ...] | None]] = [(d, None) for d in docs]
@@ -103,16 +101,16 @@ def _against_archives(arts: Sequence[Document], docs: Sequence[Document], archiv
             a.close()
 
 
-def default_embedder(settings: Settings) -> Embedder:
+def default_embedder(settings: Settings) -> SourceEmbedder:
     """The settings' model on the settings' runtime, with the on-disk cache of source
     embeddings unless the settings turn it off. Nothing is loaded until it is used."""
     base = load_embedder(settings.model, settings.runtime)
     if not settings.cache:
-        return base
-    from verify.cache import CachedEmbedder, EmbeddingCache
+        return SourceEmbedder(base)
+    from verify.cache import DiskStore, EmbeddingCache
 
-    key = getattr(base, "key", None) or base.name
-    return CachedEmbedder(base, EmbeddingCache(), f"{type(base).__name__}:{key}")
+    # the cache keys on the runtime too: onnxruntime and torch differ in the last digits
+    return SourceEmbedder(base, [DiskStore(EmbeddingCache(), f"{type(base).__name__}:{base.key}")])
 
 
 def default_pair_model(settings: Settings) -> PairModel | None:
@@ -178,7 +176,9 @@ def verify_documents(
 
     pending_quotes = sorted(q_lex)
     need_model = bool(pending_quotes or claims) and bool(index.sentences)
-    scorer: Scorer = EmbeddingScorer(index, embedder or default_embedder(settings)) if need_model else EmptyScorer()
+    scorer: Scorer = EmptyScorer()
+    if need_model:
+        scorer = EmbeddingScorer(index, source_embedder(embedder or default_embedder(settings)))
     q_sims, c_sims, cl_sims = scorer.sentence_scores([
         [q_inputs[i].norm.text for i in pending_quotes],
         [ci.compared.replace(" \u2026 ", " ") for ci in claims],

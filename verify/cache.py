@@ -5,38 +5,19 @@ it off for the run instead of failing it."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
-from verify.embed import Embedder, cache_dir
+from verify.embed import cache_dir
+from verify.sqlite import connect, rows_in
+from verify.stores import text_key
 
 CACHE_FILE = "embeddings-v2.sqlite3"
 #: Seconds a run waits for another run's write lock before it gives up on the cache.
 LOCK_TIMEOUT_S = 10.0
-
-
-#: Values per "IN (?, ?, …)" query (SQLite allows at most 999 parameters by default).
-IN_CHUNK = 500
-
-
-def rows_in(db: sqlite3.Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()) -> list[Any]:
-    """Rows of ``sql`` (which ends in "IN ({})") for every value, in chunks that fit
-    SQLite's parameter limit; ``before`` are parameters ahead of the IN list."""
-    items = list(dict.fromkeys(values))
-    rows: list[Any] = []
-    for i in range(0, len(items), IN_CHUNK):
-        chunk = items[i:i + IN_CHUNK]
-        rows += db.execute(sql.format(",".join("?" * len(chunk))), [*before, *chunk]).fetchall()
-    return rows
-
-
-def text_key(text: str) -> bytes:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:16]
 
 
 class EmbeddingCache:
@@ -55,10 +36,7 @@ class EmbeddingCache:
         if self._db is None:
             try:
                 os.makedirs(os.path.dirname(self.path), exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
-                db.execute("PRAGMA page_size=8192")
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
+                db = connect(self.path, LOCK_TIMEOUT_S, "synchronous=NORMAL")
                 # a rowid table: vectors of 1.5 kB would overflow the pages of a WITHOUT ROWID one
                 db.execute("CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, model TEXT NOT NULL, "
                            "key BLOB NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL, UNIQUE (model, key))")
@@ -105,26 +83,15 @@ class EmbeddingCache:
             self.disabled = True
 
 
-class CachedEmbedder:
-    """An embedder whose ``encode_sources`` goes through the disk cache; ``encode`` (for
-    the copy itself) never touches it, so unpublished copy is not stored."""
+class DiskStore:
+    """The on-disk cache as a store of one model's vectors (see verify.stores)."""
 
-    def __init__(self, inner: Embedder, cache: EmbeddingCache, model_key: str) -> None:
-        self.inner = inner
-        self.name = inner.name
+    def __init__(self, cache: EmbeddingCache, model: str) -> None:
         self.cache = cache
-        self.model_key = model_key
+        self.model = model
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.encode(texts)
+    def get(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        return self.cache.get(self.model, texts)
 
-    def encode_sources(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        found = self.cache.get(self.model_key, texts)
-        missing = list(dict.fromkeys(t for t in texts if t not in found))
-        if missing:
-            vectors = self.inner.encode(missing)
-            self.cache.put(self.model_key, missing, vectors)
-            found.update(zip(missing, vectors, strict=True))
-        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+    def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        self.cache.put(self.model, texts, vectors)

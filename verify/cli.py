@@ -109,9 +109,7 @@ def _prefetch(settings: Settings) -> None:
         embedder = load_embedder(settings.model, settings.runtime)
     except VerifyError:
         return
-    start = getattr(embedder, "prefetch", None)
-    if start is not None:
-        start()
+    embedder.prefetch()
 
 
 def _early_prefetch(args: list[str]) -> None:

@@ -16,12 +16,16 @@ from typing import Protocol
 import numpy as np
 
 from verify.errors import ModelError
+from verify.export import export_onnx, model_files
 
 
 class Embedder(Protocol):
-    """Anything that turns texts into unit-length vectors (one row per text)."""
+    """Anything that turns texts into unit-length vectors (one row per text). ``name`` is
+    what reports show; ``key`` the identity of its weights (the same key, the same vectors:
+    caches and archives are keyed on it)."""
 
     name: str
+    key: str
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -46,6 +50,9 @@ class SentenceTransformerEmbedder:
         self._model = None
         self.loads = 0
         self.key = model_key(model)
+
+    def prefetch(self) -> None:
+        """Nothing to start early: torch loads on first use."""
 
     def _load(self):  # type: ignore[no-untyped-def]
         if self._model is not None:
@@ -92,8 +99,6 @@ class SentenceTransformerEmbedder:
 
 # ---------------------------------------------------------------- ONNX runtime
 
-#: Bumped when the export changes, so old exports in the cache are not reused.
-EXPORT_VERSION = "1"
 #: Texts per inference call. Texts are sorted by length first, so a batch pads little;
 #: on 2 CPU cores 8 was fastest (seed article: 0.09 s at 8, 0.13 s at 16, 0.22 s at 32).
 ONNX_BATCH = 8
@@ -109,33 +114,6 @@ def cache_dir() -> str:
     return user_cache_dir("verify", appauthor=False)
 
 
-def _model_files(path: str) -> dict[str, object]:
-    """What an ONNX export depends on: the model's modules, pooling and sequence length;
-    None where the model has a layout the ONNX path does not reproduce."""
-    import json
-
-    def read(name: str) -> dict:  # type: ignore[type-arg]
-        full = os.path.join(path, name)
-        if not os.path.exists(full):
-            return {}
-        with open(full, encoding="utf-8") as fh:
-            data = json.load(fh)
-        return data if isinstance(data, dict) else {"list": data}
-
-    modules = read("modules.json").get("list", [])
-    kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
-    if kinds not in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"]):
-        return {}
-    pooling = read(os.path.join(modules[1].get("path", "1_Pooling"), "config.json"))
-    mode = "mean" if pooling.get("pooling_mode_mean_tokens") else "cls" if pooling.get("pooling_mode_cls_token") else None
-    weights = os.path.join(path, "model.safetensors")
-    if mode is None or not os.path.exists(weights) or not os.path.exists(os.path.join(path, "tokenizer.json")):
-        return {}
-    st = os.stat(weights)
-    return {"pooling": mode, "max_seq_length": int(read("sentence_bert_config.json").get("max_seq_length", 256)),
-            "stamp": f"{os.path.realpath(weights)}|{st.st_size}|{st.st_mtime_ns}|{EXPORT_VERSION}"}
-
-
 def notice(message: str) -> None:
     """A one-line progress message on standard error (never on standard output, which
     may carry a report)."""
@@ -144,62 +122,6 @@ def notice(message: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):  # a closed or broken stderr never stops the run
         pass
-
-
-def export_onnx(path: str, target: str) -> None:
-    """Export a sentence-transformers model's transformer to ONNX (opset 17), offline,
-    from its local files; written to a temporary name and renamed, so two runs exporting
-    at once both end with a whole file."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    from transformers import AutoModel
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    base = AutoModel.from_pretrained(path, local_files_only=True)
-    export_transformer(base, "last_hidden_state", target, [101, 7592, 2088, 102], [0, 0, 0, 0])
-
-
-def export_transformer(model, output: str, target: str, ids: list[int], type_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """torch.onnx.export of a BERT-style model's ``output`` (``last_hidden_state`` or
-    ``logits``): opset 17, inputs ``input_ids``, ``attention_mask``, ``token_type_ids``, batch
-    and length dynamic; written to a temporary name and renamed, so two runs exporting at once
-    both end with a whole file. ``ids``/``type_ids``: one example input."""
-    import warnings
-
-    import onnx  # noqa: F401  # torch.onnx.export writes through it; a declared dependency
-    import torch
-
-    model.eval()
-
-    class Output(torch.nn.Module):
-        def __init__(self, inner: torch.nn.Module) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-            return getattr(self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                                      token_type_ids=token_type_ids), output)
-
-    example = torch.tensor([ids])
-    axes = {0: "batch", 1: "tokens"}
-    out_axes = axes if output == "last_hidden_state" else {0: "batch"}
-    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    tmp = f"{target}.{os.getpid()}.tmp"
-    try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(Output(model), (example, torch.ones_like(example), torch.tensor([type_ids])), tmp,
-                              input_names=["input_ids", "attention_mask", "token_type_ids"],
-                              output_names=[output], opset_version=17, dynamo=False,
-                              dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                                            output: out_axes})
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def model_key(model: str | None) -> str:
@@ -211,7 +133,7 @@ def model_key(model: str | None) -> str:
         path = model or packaged_model_path()
     except ModelError:
         return model or "packaged"
-    info = _model_files(path) if os.path.isdir(path) else {}
+    info = model_files(path) if os.path.isdir(path) else {}
     stamp = str(info.get("stamp") or os.path.realpath(path) if os.path.exists(path) else path)
     return hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
@@ -240,7 +162,7 @@ class OnnxEmbedder:
         self._lock = threading.Lock()
         self._error: ModelError | None = None
         self.path = model or packaged_model_path()
-        self.info = _model_files(self.path)
+        self.info = model_files(self.path)
         if not self.info:
             raise ModelError(f"model {self.path!r} has a layout the ONNX runtime does not reproduce")
         self.key = model_key(model)
@@ -347,12 +269,18 @@ class OnnxEmbedder:
 #: model cached in the user cache directory) or "torch" (sentence-transformers). Chosen
 #: by measurement: see benchmarks/RESULTS.md. ``VERIFY_RUNTIME`` overrides.
 DEFAULT_RUNTIME = "onnx"
-RUNTIMES = ("onnx", "torch")
+RuntimeEmbedder = OnnxEmbedder | SentenceTransformerEmbedder
+#: Runtime name -> the embedder class that computes with it.
+RUNTIME_CLASSES: dict[str, type[OnnxEmbedder] | type[SentenceTransformerEmbedder]] = {
+    "onnx": OnnxEmbedder,
+    "torch": SentenceTransformerEmbedder,
+}
+RUNTIMES = tuple(RUNTIME_CLASSES)
 
-_LOADED: dict[tuple[str | None, str], Embedder] = {}
+_LOADED: dict[tuple[str | None, str], RuntimeEmbedder] = {}
 
 
-def load_embedder(model: str | None = None, runtime: str | None = None) -> Embedder:
+def load_embedder(model: str | None = None, runtime: str | None = None) -> RuntimeEmbedder:
     """The embedder for ``model``; one instance per model and process, so a model is
     loaded at most once however many articles a process checks. The ONNX runtime falls
     back to sentence-transformers for a model layout it does not reproduce."""
@@ -361,37 +289,10 @@ def load_embedder(model: str | None = None, runtime: str | None = None) -> Embed
         raise ModelError(f"unknown runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
     key = (model, runtime)
     if key not in _LOADED:
-        if runtime == "onnx":
-            try:
-                _LOADED[key] = OnnxEmbedder(model)
-            except ModelError:
-                _LOADED[key] = SentenceTransformerEmbedder(model)
-        else:
+        try:
+            _LOADED[key] = RUNTIME_CLASSES[runtime](model)
+        except ModelError:
+            if runtime != "onnx":
+                raise
             _LOADED[key] = SentenceTransformerEmbedder(model)
     return _LOADED[key]
-
-
-class MemoEmbedder:
-    """Wraps an embedder so that a text is encoded once per process run (sources shared
-    by many articles are encoded once)."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self._memo: dict[str, np.ndarray] = {}
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self._through(texts, self.inner.encode)
-
-    def encode_sources(self, texts: Sequence[str]) -> np.ndarray:
-        return self._through(texts, getattr(self.inner, "encode_sources", self.inner.encode))
-
-    def _through(self, texts: Sequence[str], encode) -> np.ndarray:  # type: ignore[no-untyped-def]
-        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
-        if missing:
-            vectors = encode(missing)
-            for t, v in zip(missing, vectors, strict=True):
-                self._memo[t] = v
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._memo[t] for t in texts]).astype(np.float32, copy=False)

@@ -14,8 +14,8 @@ from typing import Protocol
 import numpy as np
 
 from verify.align import cosine_matrix
-from verify.embed import Embedder
 from verify.sources import SourceIndex
+from verify.stores import SourceEmbedder
 
 
 class Scorer(Protocol):
@@ -25,12 +25,6 @@ class Scorer(Protocol):
         """For each group of texts, an array (len(group), n_sentences); one model call for
         all groups, so a batch is encoded together."""
         ...
-
-
-def encode_sources(emb: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """Source-side texts, through the embedder's cache where it has one."""
-    method = getattr(emb, "encode_sources", None)
-    return method(texts) if method is not None else emb.encode(texts)
 
 
 def best_of_sentence_and_clauses(vectors: np.ndarray, sentences: np.ndarray, clauses: np.ndarray,
@@ -48,7 +42,7 @@ def best_of_sentence_and_clauses(vectors: np.ndarray, sentences: np.ndarray, cla
 class EmbeddingScorer:
     """Scores by sentence embeddings (see the module docstring)."""
 
-    def __init__(self, index: SourceIndex, embedder: Embedder) -> None:
+    def __init__(self, index: SourceIndex, embedder: SourceEmbedder) -> None:
         self.index = index
         self.embedder = embedder
 
@@ -57,7 +51,7 @@ class EmbeddingScorer:
         n_s = len(index.norms)
         texts = [t for g in groups for t in g]
         article_vectors = self.embedder.encode(texts)
-        source_vectors = encode_sources(self.embedder, [n.text for n in index.norms] + [c.text for c in index.clauses])
+        source_vectors = self.embedder.encode_sources([n.text for n in index.norms] + [c.text for c in index.clauses])
         src_emb, clause_emb = source_vectors[:n_s], source_vectors[n_s:]
         owner = np.asarray(index.clause_sentence, dtype=np.int64)
         out: list[np.ndarray] = []

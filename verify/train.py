@@ -240,7 +240,7 @@ def export_pair_model(hf_dir: Path, out: Path, int8: bool = False) -> Path:
 
     from transformers import AutoModelForSequenceClassification
 
-    from verify.embed import export_transformer
+    from verify.export import export_transformer
 
     model = AutoModelForSequenceClassification.from_pretrained(hf_dir, local_files_only=True)
     out.mkdir(parents=True, exist_ok=True)
