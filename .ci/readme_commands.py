@@ -22,9 +22,13 @@ def command(which: str, readme: str) -> str:
     match = re.compile(r"^```sh\n(.*?)^```", re.S | re.M).search(readme, start)
     if match is None:
         raise SystemExit(f"README.md has no ```sh block after {HEADINGS[which]!r}")
-    lines = [ln for ln in match.group(1).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = [
+        ln for ln in match.group(1).splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     if len(lines) != 1:
-        raise SystemExit(f"the {which} block of README.md must hold one command line, not {len(lines)}")
+        raise SystemExit(
+            f"the {which} block of README.md must hold one command line, not {len(lines)}"
+        )
     return lines[0]
 
 

@@ -70,7 +70,7 @@ class CachedEmbedder:
     def fill(self, texts: Sequence[str]) -> None:
         todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
         for i in range(0, len(todo), 512):
-            chunk = todo[i:i + 512]
+            chunk = todo[i : i + 512]
             for t, v in zip(chunk, self.inner.encode(chunk), strict=True):
                 self.cache[t] = v
 
@@ -114,7 +114,9 @@ def load_sick(path: Path, n: int) -> list[Pair]:
             cols = row.rstrip("\n").split("\t")
             if len(cols) != 5 or not cols[0].isdigit():
                 continue
-            label = {"ENTAILMENT": "supported", "CONTRADICTION": "contradiction"}.get(cols[4], "not")
+            label = {"ENTAILMENT": "supported", "CONTRADICTION": "contradiction"}.get(
+                cols[4], "not"
+            )
             pairs.append(Pair(cols[2], cols[1], label))
     return _sample(pairs, n)
 
@@ -125,17 +127,28 @@ def load_nli(folder: Path, n: int, files: str = "*.jsonl") -> list[Pair]:
         for line in f.read_text("utf-8").splitlines():
             row = json.loads(line)
             if "claim" in row:  # VitaminC
-                label = {"supports": "supported", "refutes": "contradiction"}.get(row["label"], "not")
+                label = {"supports": "supported", "refutes": "contradiction"}.get(
+                    row["label"], "not"
+                )
                 pairs.append(Pair(row["claim"], row["evidence"], label))
             else:
                 raw = str(row["label"])
-                label = {"entailment": "supported", "True": "supported", "contradiction": "contradiction"}.get(raw, "not")
+                label = {
+                    "entailment": "supported",
+                    "True": "supported",
+                    "contradiction": "contradiction",
+                }.get(raw, "not")
                 pairs.append(Pair(row["hypothesis"], row["premise"], label))
     return _sample(pairs, n)
 
 
-def run_pairs(pairs: list[Pair], th: Thresholds, emb: CachedEmbedder, pair_model: str | None = None,
-              claim_engine: str | None = None) -> list[str]:
+def run_pairs(
+    pairs: list[Pair],
+    th: Thresholds,
+    emb: CachedEmbedder,
+    pair_model: str | None = None,
+    claim_engine: str | None = None,
+) -> list[str]:
     """The verdict the judge gives each pair: the claim's, else the quotation's
     (``pair_model``, ``claim_engine``: as in Settings; pair_model "none" is the cosine rules)."""
     settings = replace(Settings(), thresholds=th, pair_model=pair_model)
@@ -181,12 +194,16 @@ def cosines(pairs: list[Pair], emb: CachedEmbedder) -> np.ndarray:
     return np.sum(a * b, axis=1)
 
 
-def best_threshold(scores: np.ndarray, gold: Sequence[bool], grid: Sequence[float]) -> tuple[float, float]:
+def best_threshold(
+    scores: np.ndarray, gold: Sequence[bool], grid: Sequence[float]
+) -> tuple[float, float]:
     best = max(grid, key=lambda t: (balanced_accuracy([s >= t for s in scores], gold), -t))
     return best, balanced_accuracy([s >= best for s in scores], gold)
 
 
-def support_figures(name: str, pairs: list[Pair], verdicts: list[str], cos: np.ndarray, t_cos: float) -> dict:
+def support_figures(
+    name: str, pairs: list[Pair], verdicts: list[str], cos: np.ndarray, t_cos: float
+) -> dict:
     keep = [i for i, p in enumerate(pairs) if p.label in ("supported", "not", "contradiction")]
     gold = [pairs[i].label == "supported" for i in keep]
     ours = balanced_accuracy([verdicts[i] in POSITIVE for i in keep], gold)
@@ -194,15 +211,25 @@ def support_figures(name: str, pairs: list[Pair], verdicts: list[str], cos: np.n
     contra = [i for i, p in enumerate(pairs) if p.label == "contradiction"]
     noncontra = [i for i, p in enumerate(pairs) if p.label != "contradiction"]
     recall = sum(verdicts[i] == "contradicted" for i in contra) / len(contra) if contra else None
-    false_rate = sum(verdicts[i] == "contradicted" for i in noncontra) / len(noncontra) if noncontra else None
-    return {"set": name, "pairs": len(pairs), "balanced_accuracy": round(ours, 3),
-            "cosine_baseline": round(base, 3),
-            "contradiction_recall": None if recall is None else round(recall, 3),
-            "false_contradiction_rate": None if false_rate is None else round(false_rate, 3),
-            "verdicts": dict(Counter(verdicts))}
+    false_rate = (
+        sum(verdicts[i] == "contradicted" for i in noncontra) / len(noncontra)
+        if noncontra
+        else None
+    )
+    return {
+        "set": name,
+        "pairs": len(pairs),
+        "balanced_accuracy": round(ours, 3),
+        "cosine_baseline": round(base, 3),
+        "contradiction_recall": None if recall is None else round(recall, 3),
+        "false_contradiction_rate": None if false_rate is None else round(false_rate, 3),
+        "verdicts": dict(Counter(verdicts)),
+    }
 
 
-def clough(dev: Path, tasks: str, th: Thresholds, emb: CachedEmbedder) -> tuple[dict, list[tuple[float, str]]]:
+def clough(
+    dev: Path, tasks: str, th: Thresholds, emb: CachedEmbedder
+) -> tuple[dict, list[tuple[float, str]]]:
     """Every answer sentence judged as a quotation and as a claim against its original;
     per-category verdict shares. Also returns (word similarity, category) per sentence."""
     folder = dev / "clough_stevenson"
@@ -218,7 +245,11 @@ def clough(dev: Path, tasks: str, th: Thresholds, emb: CachedEmbedder) -> tuple[
         for s in segment(answer):
             if s.role != "body" or len(s.text.split()) < 4:
                 continue
-            quoted = "\u201c" + s.text.replace("\u201c", "'").replace("\u201d", "'").replace('"', "'") + "\u201d"
+            quoted = (
+                "\u201c"
+                + s.text.replace("\u201c", "'").replace("\u201d", "'").replace('"', "'")
+                + "\u201d"
+            )
             try:
                 rep = verify_texts(quoted, [orig.text], settings, embedder=emb)
                 rep_claim = verify_texts(s.text, [orig.text], settings, embedder=emb)
@@ -236,8 +267,10 @@ def clough(dev: Path, tasks: str, th: Thresholds, emb: CachedEmbedder) -> tuple[
     for cat in ("cut", "light", "heavy", "non"):
         total_q = sum(v for k, v in per[cat].items() if k.startswith("quote:"))
         total_c = sum(v for k, v in per[cat].items() if k.startswith("claim:"))
-        table[cat] = {k: round(v / (total_q if k.startswith("quote:") else total_c), 3)
-                      for k, v in sorted(per[cat].items())}
+        table[cat] = {
+            k: round(v / (total_q if k.startswith("quote:") else total_c), 3)
+            for k, v in sorted(per[cat].items())
+        }
     return table, sims
 
 
@@ -252,13 +285,21 @@ def _lexical(unit) -> float:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
     ap.add_argument("--limit", type=int, default=400, help="pairs sampled per set")
     ap.add_argument("--fit", action="store_true", help="grid-search the thresholds on the fit sets")
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
-    ap.add_argument("--runtime", choices=("onnx", "torch"), help="embedding runtime (default: verify's default)")
-    ap.add_argument("--verdicts", type=Path, help="write every pair's verdict as JSON here (to compare runtimes)")
+    ap.add_argument(
+        "--runtime", choices=("onnx", "torch"), help="embedding runtime (default: verify's default)"
+    )
+    ap.add_argument(
+        "--verdicts",
+        type=Path,
+        help="write every pair's verdict as JSON here (to compare runtimes)",
+    )
     args = ap.parse_args()
     dev: Path = args.dev
     t0 = time.time()
@@ -307,7 +348,11 @@ def main() -> None:
             scores = []
             for pairs in support_sets:
                 verdicts = run_pairs(pairs, cand, emb)
-                scores.append(balanced_accuracy([v in POSITIVE for v in verdicts], [p.label == "supported" for p in pairs]))
+                scores.append(
+                    balanced_accuracy(
+                        [v in POSITIVE for v in verdicts], [p.label == "supported" for p in pairs]
+                    )
+                )
             ba = sum(scores) / len(scores)
             grid.append((ba, sup))
             print(f"  support_min={sup:.2f}: balanced accuracy {ba:.3f}", file=sys.stderr)
@@ -317,16 +362,26 @@ def main() -> None:
         grid = []
         for ctx in (0.4, 0.5, 0.55, 0.6, 0.7, 0.8):
             verdicts = run_pairs(sick, replace(th, contradiction_context_min=ctx), emb)
-            ba = balanced_accuracy([v == "contradicted" for v in verdicts], [p.label == "contradiction" for p in sick])
+            ba = balanced_accuracy(
+                [v == "contradicted" for v in verdicts], [p.label == "contradiction" for p in sick]
+            )
             grid.append((ba, ctx))
-            print(f"  contradiction_context_min={ctx:.2f}: balanced accuracy {ba:.3f}", file=sys.stderr)
+            print(
+                f"  contradiction_context_min={ctx:.2f}: balanced accuracy {ba:.3f}",
+                file=sys.stderr,
+            )
         chosen["contradiction_context_min"] = max(grid, key=lambda t: (t[0], -t[1]))[1]
         th = replace(th, contradiction_context_min=chosen["contradiction_context_min"])
         _, sims = clough(dev, "ab", th, emb)
         gold_q = [cat in ("cut", "light") for _, cat in sims]
-        t_q, ba_q = best_threshold(np.array([s for s, _ in sims]), gold_q, [x / 100 for x in range(20, 91, 5)])
+        t_q, ba_q = best_threshold(
+            np.array([s for s, _ in sims]), gold_q, [x / 100 for x in range(20, 91, 5)]
+        )
         chosen["quote_match_min"] = t_q
-        print(f"  quote_match_min={t_q:.2f}: balanced accuracy {ba_q:.3f} (Clough a-b sentences)", file=sys.stderr)
+        print(
+            f"  quote_match_min={t_q:.2f}: balanced accuracy {ba_q:.3f} (Clough a-b sentences)",
+            file=sys.stderr,
+        )
         th = replace(th, quote_match_min=t_q, quote_paraphrase_min=chosen["quote_paraphrase_min"])
 
     results = []
@@ -341,8 +396,16 @@ def main() -> None:
     if args.verdicts:
         args.verdicts.write_text(json.dumps(all_verdicts, indent=1) + "\n", encoding="utf-8")
     out = {
-        "thresholds": {k: getattr(th, k) for k in ("quote_match_min", "quote_paraphrase_min", "support_min",
-                                                   "contradiction_context_min", "claim_copied_min")},
+        "thresholds": {
+            k: getattr(th, k)
+            for k in (
+                "quote_match_min",
+                "quote_paraphrase_min",
+                "support_min",
+                "contradiction_context_min",
+                "claim_copied_min",
+            )
+        },
         "chosen_by_fit": chosen,
         "cosine_baseline_threshold": t_cos,
         "cosine_baseline_fit_balanced_accuracy": round(ba_cos, 3),
@@ -350,16 +413,24 @@ def main() -> None:
         "clough_task_c": clough_table,
         "seconds": round(time.time() - t0, 1),
     }
-    print(f"{'set':<14}{'split':<8}{'pairs':>6}{'bal.acc':>9}{'cosine':>8}{'contra.rec':>11}{'false.con':>10}")
+    print(
+        f"{'set':<14}{'split':<8}{'pairs':>6}{'bal.acc':>9}{'cosine':>8}{'contra.rec':>11}{'false.con':>10}"
+    )
     for r in results:
         cr = "-" if r["contradiction_recall"] is None else f"{r['contradiction_recall']:.3f}"
-        fc = "-" if r["false_contradiction_rate"] is None else f"{r['false_contradiction_rate']:.3f}"
-        print(f"{r['set']:<14}{r['split']:<8}{r['pairs']:>6}{r['balanced_accuracy']:>9.3f}"
-              f"{r['cosine_baseline']:>8.3f}{cr:>11}{fc:>10}")
+        fc = (
+            "-" if r["false_contradiction_rate"] is None else f"{r['false_contradiction_rate']:.3f}"
+        )
+        print(
+            f"{r['set']:<14}{r['split']:<8}{r['pairs']:>6}{r['balanced_accuracy']:>9.3f}"
+            f"{r['cosine_baseline']:>8.3f}{cr:>11}{fc:>10}"
+        )
     print("Clough-Stevenson task c, share of sentence verdicts per class:")
     for cat, shares in clough_table.items():
         print(f"  {cat:<6} " + ", ".join(f"{k}={v:.2f}" for k, v in shares.items()))
-    print(f"thresholds: {out['thresholds']}; cosine baseline threshold {t_cos:.2f}; {out['seconds']}s")
+    print(
+        f"thresholds: {out['thresholds']}; cosine baseline threshold {t_cos:.2f}; {out['seconds']}s"
+    )
     if args.out:
         args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
 

@@ -43,7 +43,9 @@ Obama also promised that "we will cut taxes for every family in America by next 
 """
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess[str]]:
+def run(
+    cmd: list[str], env: dict[str, str] | None = None
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     return time.perf_counter() - start, done
@@ -53,10 +55,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
     ap.add_argument("--sizes", default="100,300,1010")
-    ap.add_argument("--work", type=Path, help="keep the archives here (default: a temporary folder)")
+    ap.add_argument(
+        "--work", type=Path, help="keep the archives here (default: a temporary folder)"
+    )
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--query-only", action="store_true",
-                    help="time the checks against archives already built in --work (build figures from an earlier run)")
+    ap.add_argument(
+        "--query-only",
+        action="store_true",
+        help="time the checks against archives already built in --work (build figures from an "
+        "earlier run)",
+    )
     opts = ap.parse_args()
     data = opts.dev / "presidential_speeches" / "data"
     files = sorted(p for p in data.iterdir() if p.is_file())
@@ -66,11 +74,17 @@ def main() -> None:
     article.write_text(ARTICLE, encoding="utf-8")
     py = sys.executable
     env = {**os.environ, "VERIFY_CACHE_DIR": str(work / "cache")}
-    run([py, "-m", "verify", str(article), "-a", str(data / TARGET), "-o", os.devnull], env)  # export the model once
+    run(
+        [py, "-m", "verify", str(article), "-a", str(data / TARGET), "-o", os.devnull], env
+    )  # export the model once
     results = []
     for size in [int(s) for s in opts.sizes.split(",")]:
         n = min(size, len(files))
-        chosen = {files[round(i * (len(files) - 1) / max(1, n - 1))] for i in range(n)} if n < len(files) else set(files)
+        chosen = (
+            {files[round(i * (len(files) - 1) / max(1, n - 1))] for i in range(n)}
+            if n < len(files)
+            else set(files)
+        )
         chosen.add(data / TARGET)
         while len(chosen) > n:  # keep the size exact, never dropping the target
             chosen.remove(sorted(p for p in chosen if p.name != TARGET)[0])
@@ -105,35 +119,72 @@ def main() -> None:
             "verify_many([a], [s], Settings())\n"
             "times = []\n"
             "for _ in range(5):\n"
-            "    t = time.perf_counter(); verify_many([a], [s], Settings()); times.append(time.perf_counter() - t)\n"
-            "print(json.dumps(times))\n")
+            "    t = time.perf_counter(); verify_many([a], [s], Settings()); "
+            "times.append(time.perf_counter() - t)\n"
+            "print(json.dumps(times))\n"
+        )
         _, w = run([py, "-c", warm_code, str(article), str(out)], env)
         warm = json.loads(w.stdout)
         row = {
-            "documents": n, "sentences": sentences, "texts_encoded": encoded, "build_s": round(build_s, 1),
-            "size_mb": round(out.stat().st_size / 1e6, 1), "throughput_texts_per_s": round(encoded / build_s, 1),
-            "cold_s": round(statistics.median(cold), 2), "cold_runs": [round(x, 2) for x in cold],
-            "warm_s": round(statistics.median(warm), 3), "warm_runs": [round(x, 3) for x in warm],
-            "found_target": any(TARGET in p for p in found), "sources_chosen": found, "verdicts": verdicts,
+            "documents": n,
+            "sentences": sentences,
+            "texts_encoded": encoded,
+            "build_s": round(build_s, 1),
+            "size_mb": round(out.stat().st_size / 1e6, 1),
+            "throughput_texts_per_s": round(encoded / build_s, 1),
+            "cold_s": round(statistics.median(cold), 2),
+            "cold_runs": [round(x, 2) for x in cold],
+            "warm_s": round(statistics.median(warm), 3),
+            "warm_runs": [round(x, 3) for x in warm],
+            "found_target": any(TARGET in p for p in found),
+            "sources_chosen": found,
+            "verdicts": verdicts,
         }
-        if n <= 100 and not opts.query_only:  # brute force, measured: every source encoded in the run
-            t, _ = run([py, "-m", "verify", str(article), "-a", str(folder), "--no-cache", "-f", "json"], env)
+        if (
+            n <= 100 and not opts.query_only
+        ):  # brute force, measured: every source encoded in the run
+            t, _ = run(
+                [py, "-m", "verify", str(article), "-a", str(folder), "--no-cache", "-f", "json"],
+                env,
+            )
             row["brute_force_s"] = round(t, 1)
         elif not opts.query_only:
             row["brute_force_s_estimated"] = round(encoded / row["throughput_texts_per_s"], 0)
         results.append(row)
         print(json.dumps(row), flush=True)
-    (ROOT / "benchmarks" / ("archive-queries.json" if opts.query_only else "archive.json")).write_text(json.dumps(
-        {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-         "results": results}, indent=1) + "\n", encoding="utf-8")
-    print("| documents | sentences | texts encoded | index build (s) | size (MB) | check, cold process (s) "
-          "| check, warm (s) | brute force per run (s) | target found |")
+    (
+        ROOT / "benchmarks" / ("archive-queries.json" if opts.query_only else "archive.json")
+    ).write_text(
+        json.dumps(
+            {
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                f"{platform.python_version()}",
+                "results": results,
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(
+        "| documents | sentences | texts encoded | index build (s) | size (MB) | check, cold "
+        "process (s) "
+        "| check, warm (s) | brute force per run (s) | target found |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        brute = (f"{r['brute_force_s']} (measured)" if "brute_force_s" in r else
-                 f"≈{r['brute_force_s_estimated']:.0f} (estimated)" if "brute_force_s_estimated" in r else "—")
-        print(f"| {r['documents']} | {r['sentences']} | {r['texts_encoded']} | {r['build_s']} | {r['size_mb']} | "
-              f"{r['cold_s']} | {r['warm_s']} | {brute} | {r['found_target']} |")
+        brute = (
+            f"{r['brute_force_s']} (measured)"
+            if "brute_force_s" in r
+            else f"≈{r['brute_force_s_estimated']:.0f} (estimated)"
+            if "brute_force_s_estimated" in r
+            else "—"
+        )
+        print(
+            f"| {r['documents']} | {r['sentences']} | {r['texts_encoded']} | {r['build_s']} | "
+            f"{r['size_mb']} | "
+            f"{r['cold_s']} | {r['warm_s']} | {brute} | {r['found_target']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -46,7 +46,9 @@ def verdicts(probs: np.ndarray, th: Thresholds) -> list[str]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--fp32", type=Path, required=True)
     ap.add_argument("--int8", type=Path, required=True)
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
@@ -54,9 +56,14 @@ def main() -> int:
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     n, dev = args.limit, args.dev
-    pairs = [*load_sick(dev / "sick" / "SICK_trial.txt", n), *load_nli(dev / "nli" / "mnli", n, "train_[34].jsonl"),
-             *load_nli(dev / "nli" / "rte", n, "train_[34].jsonl"), *load_mrpc(dev / "mrpc" / "msr_paraphrase_train.txt", 1, n),
-             *load_nli(dev / "nli" / "vitaminc", n), *load_stsb(dev / "stsb" / "sts-dev.csv", n)]
+    pairs = [
+        *load_sick(dev / "sick" / "SICK_trial.txt", n),
+        *load_nli(dev / "nli" / "mnli", n, "train_[34].jsonl"),
+        *load_nli(dev / "nli" / "rte", n, "train_[34].jsonl"),
+        *load_mrpc(dev / "mrpc" / "msr_paraphrase_train.txt", 1, n),
+        *load_nli(dev / "nli" / "vitaminc", n),
+        *load_stsb(dev / "stsb" / "sts-dev.csv", n),
+    ]
     items = [(p.source, p.claim) for p in pairs]
     th = Thresholds()
     result = {}
@@ -68,14 +75,24 @@ def main() -> int:
         t0 = time.perf_counter()
         probs[name] = model.predict(items)
         secs = time.perf_counter() - t0
-        result[name] = {"seconds": round(secs, 2), "pairs_per_s": round(len(items) / secs, 1),
-                        "size_mb": round((path / "model.onnx").stat().st_size / 1e6, 1)}
+        result[name] = {
+            "seconds": round(secs, 2),
+            "pairs_per_s": round(len(items) / secs, 1),
+            "size_mb": round((path / "model.onnx").stat().st_size / 1e6, 1),
+        }
     a, b = verdicts(probs["fp32"], th), verdicts(probs["int8"], th)
     agree = sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
     diff = np.abs(probs["fp32"] - probs["int8"])
-    result.update({"pairs": len(items), "verdict_agreement": round(agree, 4), "required": REQUIRED_AGREEMENT,
-                   "int8_ships": agree >= REQUIRED_AGREEMENT, "mean_abs_prob_diff": round(float(diff.mean()), 4),
-                   "max_abs_prob_diff": round(float(diff.max()), 4)})
+    result.update(
+        {
+            "pairs": len(items),
+            "verdict_agreement": round(agree, 4),
+            "required": REQUIRED_AGREEMENT,
+            "int8_ships": agree >= REQUIRED_AGREEMENT,
+            "mean_abs_prob_diff": round(float(diff.mean()), 4),
+            "max_abs_prob_diff": round(float(diff.max()), 4),
+        }
+    )
     print(json.dumps(result, indent=2))
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

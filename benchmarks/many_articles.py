@@ -36,20 +36,42 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=3)
     opts = ap.parse_args()
-    paragraphs = [p for p in (SEED / "article.txt").read_text(encoding="utf-8").split("\n") if len(p) > 80]
+    paragraphs = [
+        p for p in (SEED / "article.txt").read_text(encoding="utf-8").split("\n") if len(p) > 80
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for i in range(opts.n):
-            (folder / f"a{i:02d}.txt").write_text(paragraphs[i % len(paragraphs)] + f"\n\nStory {i}.\n", encoding="utf-8")
+            (folder / f"a{i:02d}.txt").write_text(
+                paragraphs[i % len(paragraphs)] + f"\n\nStory {i}.\n", encoding="utf-8"
+            )
         official = str(SEED / "official.txt")
-        one = [timed([str(folder / "a00.txt"), "-a", official, "-f", "json", "-o", str(folder / "one.json")]) for _ in range(opts.repeat)]
-        many = [timed([str(folder), "-a", official, "-f", "json", "-o", str(folder / "many.json")]) for _ in range(opts.repeat)]
+        one = [
+            timed(
+                [
+                    str(folder / "a00.txt"),
+                    "-a",
+                    official,
+                    "-f",
+                    "json",
+                    "-o",
+                    str(folder / "one.json"),
+                ]
+            )
+            for _ in range(opts.repeat)
+        ]
+        many = [
+            timed([str(folder), "-a", official, "-f", "json", "-o", str(folder / "many.json")])
+            for _ in range(opts.repeat)
+        ]
     m1, mn = statistics.median(one), statistics.median(many)
     print(f"machine: {platform.machine()}, {platform.system()}, Python {platform.python_version()}")
     print("| run | median wall time (s) | runs |")
     print("|---|---|---|")
     print(f"| 1 article, fresh process | {m1:.2f} | {', '.join(f'{t:.2f}' for t in one)} |")
-    print(f"| {opts.n} articles, fresh process | {mn:.2f} | {', '.join(f'{t:.2f}' for t in many)} |")
+    print(
+        f"| {opts.n} articles, fresh process | {mn:.2f} | {', '.join(f'{t:.2f}' for t in many)} |"
+    )
     print(f"| ratio ({opts.n} / 1) | {mn / m1:.2f}× | goal < 3× |")
 
 

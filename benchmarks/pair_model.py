@@ -67,24 +67,40 @@ def with_distractors(pairs: list[Pair], n: int, seed: int = 0) -> list[Pair]:
     pool = [p.source for p in pairs]
     out = []
     for i, p in enumerate(pairs):
-        others = [pool[j] for j in rng.sample(range(len(pool)), min(n + 1, len(pool))) if j != i][:n]
+        others = [pool[j] for j in rng.sample(range(len(pool)), min(n + 1, len(pool))) if j != i][
+            :n
+        ]
         sents = [p.source, *others]
         rng.shuffle(sents)
-        text = " ".join(s.strip() if s.strip()[-1:] in ".!?\"'\u201d" else s.strip() + "." for s in sents)
+        text = " ".join(
+            s.strip() if s.strip()[-1:] in ".!?\"'\u201d" else s.strip() + "." for s in sents
+        )
         out.append(Pair(p.claim, text, p.label))
     return out
 
 
 def figures(pairs: list[Pair], verdicts: list[str]) -> dict:  # type: ignore[type-arg]
     gold = [p.label == "supported" for p in pairs]
-    contra = [v == "contradicted" for p, v in zip(pairs, verdicts, strict=True) if p.label == "contradiction"]
-    non = [v == "contradicted" for p, v in zip(pairs, verdicts, strict=True) if p.label != "contradiction"]
-    return {"balanced_accuracy": round(balanced_accuracy([v in POSITIVE for v in verdicts], gold), 3),
-            "contradiction_recall": round(sum(contra) / len(contra), 3) if contra else None,
-            "false_contradictions": round(sum(non) / len(non), 3) if non else None}
+    contra = [
+        v == "contradicted"
+        for p, v in zip(pairs, verdicts, strict=True)
+        if p.label == "contradiction"
+    ]
+    non = [
+        v == "contradicted"
+        for p, v in zip(pairs, verdicts, strict=True)
+        if p.label != "contradiction"
+    ]
+    return {
+        "balanced_accuracy": round(balanced_accuracy([v in POSITIVE for v in verdicts], gold), 3),
+        "contradiction_recall": round(sum(contra) / len(contra), 3) if contra else None,
+        "false_contradictions": round(sum(non) / len(non), 3) if non else None,
+    }
 
 
-def fit(fit_sets: dict[str, list[Pair]], emb: CachedEmbedder, th: Thresholds) -> tuple[Thresholds, list]:  # type: ignore[type-arg]
+def fit(
+    fit_sets: dict[str, list[Pair]], emb: CachedEmbedder, th: Thresholds
+) -> tuple[Thresholds, list]:  # type: ignore[type-arg]
     """Grid search: pair_entail_min (= pair_clause_entail_min) by macro balanced accuracy over
     the fit sets; then the contradiction thresholds by recall with at most 3% false
     contradictions (macro averages over the fit sets that have contradictions), jointly with the
@@ -93,7 +109,9 @@ def fit(fit_sets: dict[str, list[Pair]], emb: CachedEmbedder, th: Thresholds) ->
     best = None
     for e in (0.4, 0.5, 0.6, 0.7):
         cand = replace(th, pair_entail_min=e, pair_clause_entail_min=e)
-        scores = [figures(p, run_pairs(p, cand, emb))["balanced_accuracy"] for p in fit_sets.values()]
+        scores = [
+            figures(p, run_pairs(p, cand, emb))["balanced_accuracy"] for p in fit_sets.values()
+        ]
         ba = sum(scores) / len(scores)
         log.append({"pair_entail_min": e, "macro_balanced_accuracy": round(ba, 4)})
         print(f"  pair_entail_min={e:.2f}: macro balanced accuracy {ba:.3f}", file=sys.stderr)
@@ -110,24 +128,45 @@ def fit(fit_sets: dict[str, list[Pair]], emb: CachedEmbedder, th: Thresholds) ->
             figs = [figures(p, run_pairs(p, cand, emb)) for p in with_c.values()]
             rec = sum(f["contradiction_recall"] for f in figs) / len(figs)
             false = sum(f["false_contradictions"] for f in figs) / len(figs)
-            log.append({"pair_context_min": ctx, "pair_contradiction_min": c, "pair_conflict_min": k,
-                        "macro_recall": round(rec, 4), "macro_false_contradictions": round(false, 4)})
-            print(f"  pair_context_min={ctx:.2f} pair_contradiction_min={c:.2f}: recall {rec:.3f}, "
-                  f"false {false:.3f}", file=sys.stderr)
+            log.append(
+                {
+                    "pair_context_min": ctx,
+                    "pair_contradiction_min": c,
+                    "pair_conflict_min": k,
+                    "macro_recall": round(rec, 4),
+                    "macro_false_contradictions": round(false, 4),
+                }
+            )
+            print(
+                f"  pair_context_min={ctx:.2f} pair_contradiction_min={c:.2f}: recall {rec:.3f}, "
+                f"false {false:.3f}",
+                file=sys.stderr,
+            )
             if false <= 0.03 and (chosen is None or rec > chosen[0]):
                 chosen = (rec, c, k, ctx)
     if chosen is not None:
-        th = replace(th, pair_contradiction_min=chosen[1], pair_conflict_min=chosen[2], pair_context_min=chosen[3])
+        th = replace(
+            th,
+            pair_contradiction_min=chosen[1],
+            pair_conflict_min=chosen[2],
+            pair_context_min=chosen[3],
+        )
     return th, log
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
     ap.add_argument("--train", type=Path, default=ROOT.parent / "shared" / "corpora" / "train")
     ap.add_argument("--limit", type=int, default=400, help="pairs sampled per set")
-    ap.add_argument("--fit", action="store_true", help="grid-search the pair-model thresholds on the fit sets")
-    ap.add_argument("--distractors", type=int, default=0, help="other sentences added to each source")
+    ap.add_argument(
+        "--fit", action="store_true", help="grid-search the pair-model thresholds on the fit sets"
+    )
+    ap.add_argument(
+        "--distractors", type=int, default=0, help="other sentences added to each source"
+    )
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = ap.parse_args()
     t0 = time.time()
@@ -145,12 +184,26 @@ def main() -> int:
         "vitaminc": load_nli(dev / "nli" / "vitaminc", n),
         "stsb-dev": load_stsb(dev / "stsb" / "sts-dev.csv", n),
     }
-    cos_fit = [*load_stsb(dev / "stsb" / "sts-train.csv", n), *load_mrpc(dev / "mrpc" / "msr_paraphrase_train.txt", 0, n)]
+    cos_fit = [
+        *load_stsb(dev / "stsb" / "sts-train.csv", n),
+        *load_mrpc(dev / "mrpc" / "msr_paraphrase_train.txt", 0, n),
+    ]
     fit_sets = {k: with_distractors(v, args.distractors) for k, v in fit_sets.items()}
     report_sets = {k: with_distractors(v, args.distractors) for k, v in report_sets.items()}
     emb = CachedEmbedder(load_embedder(None))
-    emb.fill([t for ps in (*fit_sets.values(), *report_sets.values(), cos_fit) for p in ps for t in (p.claim, p.source)])
-    t_cos, _ = best_threshold(cosines(cos_fit, emb), [p.label == "supported" for p in cos_fit], [x / 100 for x in range(30, 96)])
+    emb.fill(
+        [
+            t
+            for ps in (*fit_sets.values(), *report_sets.values(), cos_fit)
+            for p in ps
+            for t in (p.claim, p.source)
+        ]
+    )
+    t_cos, _ = best_threshold(
+        cosines(cos_fit, emb),
+        [p.label == "supported" for p in cos_fit],
+        [x / 100 for x in range(30, 96)],
+    )
     th = Thresholds()
     log: list = []  # type: ignore[type-arg]
     if args.fit:
@@ -160,29 +213,65 @@ def main() -> int:
     for name, pairs in {**fit_sets, **report_sets}.items():
         cos = cosines(pairs, emb)
         gold = [p.label == "supported" for p in pairs]
-        row = {"set": name, "split": "fit" if name in fit_sets else "report", "pairs": len(pairs),
-               "cosine": round(balanced_accuracy([float(c) >= t_cos for c in cos], gold), 3),
-               "today": figures(pairs, run_pairs(pairs, today, emb, pair_model="none")),
-               "pairs_engine": figures(pairs, run_pairs(pairs, th, emb, claim_engine="pairs")),
-               "pair_model": figures(pairs, run_pairs(pairs, th, emb))}
+        row = {
+            "set": name,
+            "split": "fit" if name in fit_sets else "report",
+            "pairs": len(pairs),
+            "cosine": round(balanced_accuracy([float(c) >= t_cos for c in cos], gold), 3),
+            "today": figures(pairs, run_pairs(pairs, today, emb, pair_model="none")),
+            "pairs_engine": figures(pairs, run_pairs(pairs, th, emb, claim_engine="pairs")),
+            "pair_model": figures(pairs, run_pairs(pairs, th, emb)),
+        }
         rows.append(row)
-    print(f"{'set':<12}{'split':<7}{'pairs':>6}{'cosine':>8}{'today':>8}{'pairs':>8}{'hybrid':>8}   "
-          f"{'contra.rec today/pairs/hybrid':>30}   {'false contra today/pairs/hybrid':>32}")
+    print(
+        f"{'set':<12}{'split':<7}{'pairs':>6}{'cosine':>8}{'today':>8}{'pairs':>8}{'hybrid':>8}   "
+        f"{'contra.rec today/pairs/hybrid':>30}   {'false contra today/pairs/hybrid':>32}"
+    )
     for r in rows:
+
         def f(x):  # type: ignore[no-untyped-def]
             return "-" if x is None else f"{x:.3f}"
+
         t, p, h = r["today"], r["pairs_engine"], r["pair_model"]
-        print(f"{r['set']:<12}{r['split']:<7}{r['pairs']:>6}{r['cosine']:>8.3f}{t['balanced_accuracy']:>8.3f}"
-              f"{p['balanced_accuracy']:>8.3f}{h['balanced_accuracy']:>8.3f}   "
-              f"{f(t['contradiction_recall']):>10} / {f(p['contradiction_recall'])} / {f(h['contradiction_recall']):<6}   "
-              f"{f(t['false_contradictions']):>11} / {f(p['false_contradictions'])} / {f(h['false_contradictions']):<6}")
-    chosen = {k: getattr(th, k) for k in ("pair_entail_min", "pair_clause_entail_min", "pair_contradiction_min",
-                                          "pair_conflict_min", "pair_context_min", "pair_candidates")}
-    print(f"pair thresholds: {chosen}; cosine threshold {t_cos:.2f}; distractors {args.distractors}; "
-          f"{time.time() - t0:.0f}s")
+        print(
+            f"{r['set']:<12}{r['split']:<7}{r['pairs']:>6}{r['cosine']:>8.3f}{t['balanced_accuracy']:>8.3f}"
+            f"{p['balanced_accuracy']:>8.3f}{h['balanced_accuracy']:>8.3f}   "
+            f"{f(t['contradiction_recall']):>10} / {f(p['contradiction_recall'])} / "
+            f"{f(h['contradiction_recall']):<6}   "
+            f"{f(t['false_contradictions']):>11} / {f(p['false_contradictions'])} / "
+            f"{f(h['false_contradictions']):<6}"
+        )
+    chosen = {
+        k: getattr(th, k)
+        for k in (
+            "pair_entail_min",
+            "pair_clause_entail_min",
+            "pair_contradiction_min",
+            "pair_conflict_min",
+            "pair_context_min",
+            "pair_candidates",
+        )
+    }
+    print(
+        f"pair thresholds: {chosen}; cosine threshold {t_cos:.2f}; distractors {args.distractors}; "
+        f"{time.time() - t0:.0f}s"
+    )
     if args.out:
-        args.out.write_text(json.dumps({"thresholds": chosen, "cosine_threshold": t_cos, "distractors": args.distractors,
-                                        "limit": n, "grid": log, "sets": rows}, indent=2) + "\n", encoding="utf-8")
+        args.out.write_text(
+            json.dumps(
+                {
+                    "thresholds": chosen,
+                    "cosine_threshold": t_cos,
+                    "distractors": args.distractors,
+                    "limit": n,
+                    "grid": log,
+                    "sets": rows,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 

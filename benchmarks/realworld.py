@@ -60,13 +60,23 @@ def score_pair(folder: Path, settings: Settings, embedder) -> dict:  # type: ign
     for q in expected["quotes"]:
         want = norm(q["text"])
         unit = next((u for u in quotes if norm(u.text) == want), None) or next(
-            (u for u in quotes if want in norm(u.text) or norm(u.text) in want), None)
+            (u for u in quotes if want in norm(u.text) or norm(u.text) in want), None
+        )
         got = unit.verdict if unit else "missing"
         ok_set = {q["verdict"], *q.get("accept", [])}
-        row = {"pair": folder.name, "id": q["id"], "kind": "quote", "expected": q["verdict"], "got": got,
-               "agree": got in ok_set, "text": q["text"][:80]}
+        row = {
+            "pair": folder.name,
+            "id": q["id"],
+            "kind": "quote",
+            "expected": q["verdict"],
+            "got": got,
+            "agree": got in ok_set,
+            "text": q["text"][:80],
+        }
         if unit is not None and q["verdict"] == "altered" and got == "altered":
-            found = sorted((_words(e.source), _words(e.article)) for e in unit.edits if e.meaningful)
+            found = sorted(
+                (_words(e.source), _words(e.article)) for e in unit.edits if e.meaningful
+            )
             annotated = sorted((_words(e["source"]), _words(e["article"])) for e in q["edits"])
             # the same words changed: each edit's removed and added words (words common to both
             # sides of one edit cancel), so "the three" -> "three of his" counts as the annotated
@@ -78,13 +88,23 @@ def score_pair(folder: Path, settings: Settings, embedder) -> dict:  # type: ign
     for c in expected["claims"]:
         begins = _words(c["begins"])
         unit = next((u for u in claims if _words(u.text).startswith(begins)), None) or next(
-            (u for u in claims if begins in _words(u.text)), None)
+            (u for u in claims if begins in _words(u.text)), None
+        )
         got = unit.verdict if unit else "missing"
         ok_set = {c["verdict"], *c.get("accept", [])}
         if "none" in ok_set:  # a heading or attribution: no verdict needed, not judging it is right
             ok_set.add("missing")
-        rows.append({"pair": folder.name, "id": c["id"], "kind": "claim", "expected": c["verdict"], "got": got,
-                     "agree": got in ok_set, "text": c["begins"][:80]})
+        rows.append(
+            {
+                "pair": folder.name,
+                "id": c["id"],
+                "kind": "claim",
+                "expected": c["verdict"],
+                "got": got,
+                "agree": got in ok_set,
+                "text": c["begins"][:80],
+            }
+        )
     return {"rows": rows}
 
 
@@ -95,9 +115,14 @@ def summarise(rows: list[dict]) -> dict:  # type: ignore[type-arg]
     return {
         "quotes": len(quotes),
         "quotes_agree": sum(r["agree"] for r in quotes),
-        "quote_false_alarms": sum(1 for r in quotes if r["expected"] == "verbatim" and r["got"] != "verbatim"),
+        "quote_false_alarms": sum(
+            1 for r in quotes if r["expected"] == "verbatim" and r["got"] != "verbatim"
+        ),
         "other_speaker_as_altered_or_paraphrased": sum(
-            1 for r in quotes if r["expected"] == "not_found" and r["got"] in ("altered", "paraphrased")),
+            1
+            for r in quotes
+            if r["expected"] == "not_found" and r["got"] in ("altered", "paraphrased")
+        ),
         "altered_with_exact_edits": f"{sum(r['edits_exact'] for r in altered)} of {len(altered)}",
         "claims": len(claims),
         "claims_agree": sum(r["agree"] for r in claims),
@@ -105,8 +130,12 @@ def summarise(rows: list[dict]) -> dict:  # type: ignore[type-arg]
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "realworld-dev")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "realworld-dev"
+    )
     ap.add_argument("--out", type=Path, help="write the rows and the summary as JSON here")
     ap.add_argument("--details", action="store_true", help="print every unit that disagrees")
     args = ap.parse_args()
@@ -122,13 +151,24 @@ def main() -> int:
     summary = summarise(rows)
     if args.details:
         for r in rows:
-            false_alarm = r["kind"] == "quote" and r["expected"] == "verbatim" and r["got"] != "verbatim"
+            false_alarm = (
+                r["kind"] == "quote" and r["expected"] == "verbatim" and r["got"] != "verbatim"
+            )
             if not r["agree"] or r.get("edits_exact") is False or false_alarm:
-                extra = f" edits {r.get('edits_found')} vs {r.get('edits_expected')}" if r.get("edits_exact") is False else ""
-                print(f"{r['pair'][:14]} {r['id']:<4} expected {r['expected']:<12} got {r['got']:<12} {r['text']!r}{extra}")
+                extra = (
+                    f" edits {r.get('edits_found')} vs {r.get('edits_expected')}"
+                    if r.get("edits_exact") is False
+                    else ""
+                )
+                print(
+                    f"{r['pair'][:14]} {r['id']:<4} expected {r['expected']:<12} got "
+                    f"{r['got']:<12} {r['text']!r}{extra}"
+                )
     print(json.dumps(summary, indent=2))
     if args.out:
-        args.out.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1) + "\n", encoding="utf-8")
+        args.out.write_text(
+            json.dumps({"summary": summary, "rows": rows}, indent=1) + "\n", encoding="utf-8"
+        )
     return 0
 
 

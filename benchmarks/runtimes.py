@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WORKER = r'''
+WORKER = r"""
 import json, sys, time
 import numpy as np
 t0 = time.perf_counter()
@@ -47,7 +47,7 @@ if len(sys.argv) > 6:
     pairs = json.load(open(sys.argv[6], encoding="utf-8"))
     verdicts = [[u.verdict for u in verify_texts(a, [b], embedder=emb).units] for a, b in pairs]
 print(json.dumps({"load_s": t1 - t0, "encode_s": t2 - t1, "n": len(texts), "verdicts": verdicts}))
-'''
+"""
 
 
 def main() -> None:
@@ -55,7 +55,10 @@ def main() -> None:
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
     ap.add_argument("--n", type=int, default=2000)
     opts = ap.parse_args()
-    rows = [r.split("\t") for r in (opts.dev / "stsb" / "sts-train.csv").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        r.split("\t")
+        for r in (opts.dev / "stsb" / "sts-train.csv").read_text(encoding="utf-8").splitlines()
+    ]
     texts = [t for r in rows if len(r) >= 7 for t in r[5:7]][: opts.n]
     pairs = [(r[5], r[6]) for r in rows if len(r) >= 7][:300]
     sys.path.insert(0, str(ROOT))
@@ -74,33 +77,63 @@ def main() -> None:
         worker = d / "worker.py"
         worker.write_text(WORKER, encoding="utf-8")
         results = {}
-        for name, runtime, onnx_file in (("sentence-transformers (torch)", "torch", "-"),
-                                         ("onnxruntime fp32 (default)", "onnx", "-"),
-                                         ("onnxruntime int8 per-channel", "onnx", str(int8))):
-            done = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", sys.executable, str(worker), runtime, str(d / "texts.json"),
-                                   str(d / f"{runtime}-{Path(onnx_file).name}.npy"), onnx_file, str(ROOT), str(d / "pairs.json")],
-                                  capture_output=True, text=True, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
+        for name, runtime, onnx_file in (
+            ("sentence-transformers (torch)", "torch", "-"),
+            ("onnxruntime fp32 (default)", "onnx", "-"),
+            ("onnxruntime int8 per-channel", "onnx", str(int8)),
+        ):
+            done = subprocess.run(
+                [
+                    "/usr/bin/time",
+                    "-f",
+                    "MAXRSS %M",
+                    sys.executable,
+                    str(worker),
+                    runtime,
+                    str(d / "texts.json"),
+                    str(d / f"{runtime}-{Path(onnx_file).name}.npy"),
+                    onnx_file,
+                    str(ROOT),
+                    str(d / "pairs.json"),
+                ],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
+            )
             if done.returncode:
                 raise SystemExit(done.stderr[-2000:])
             info = json.loads(done.stdout.strip().splitlines()[-1])
             info["rss_mb"] = int(re.search(r"MAXRSS (\d+)", done.stderr).group(1)) / 1024  # type: ignore[union-attr]
             info["vectors"] = d / f"{runtime}-{Path(onnx_file).name}.npy"
-            info["size_mb"] = (Path(onnx_file).stat().st_size if onnx_file != "-" else Path(base.onnx_path).stat().st_size) / 1e6
+            info["size_mb"] = (
+                Path(onnx_file).stat().st_size
+                if onnx_file != "-"
+                else Path(base.onnx_path).stat().st_size
+            ) / 1e6
             results[name] = info
         import numpy as np
 
         ref = np.load(next(iter(results.values()))["vectors"])
         fp32 = results["onnxruntime fp32 (default)"]["verdicts"]
-        print(f"{len(texts)} STS-B sentences; verdict agreement on {len(pairs)} STS-B pairs vs onnxruntime fp32")
-        print("| runtime | load (s) | sentences/s | peak RSS (MB) | model file (MB) | min cosine vs reference | pairs with a different verdict |")
+        print(
+            f"{len(texts)} STS-B sentences; verdict agreement on {len(pairs)} STS-B pairs vs "
+            "onnxruntime fp32"
+        )
+        print(
+            "| runtime | load (s) | sentences/s | peak RSS (MB) | model file (MB) | min cosine vs "
+            "reference | pairs with a different verdict |"
+        )
         print("|---|---|---|---|---|---|---|")
         for name, info in results.items():
             vec = np.load(info["vectors"])
             cos = float((vec * ref).sum(axis=1).min())
             diff = sum(1 for a, b in zip(info["verdicts"], fp32, strict=True) if a != b)
             size = "—" if name.startswith("sentence") else f"{info['size_mb']:.0f}"
-            print(f"| {name} | {info['load_s']:.2f} | {info['n'] / info['encode_s']:.0f} | {info['rss_mb']:.0f} | {size} | "
-                  f"{cos:.5f} | {diff} |")
+            print(
+                f"| {name} | {info['load_s']:.2f} | {info['n'] / info['encode_s']:.0f} | "
+                f"{info['rss_mb']:.0f} | {size} | "
+                f"{cos:.5f} | {diff} |"
+            )
 
 
 if __name__ == "__main__":

@@ -19,13 +19,33 @@ import tempfile
 import time
 from pathlib import Path
 
-SOURCE = "The minister said the budget would rise by four percent next year. Exports fell in March.\n"
+SOURCE = (
+    "The minister said the budget would rise by four percent next year. Exports fell in March.\n"
+)
 
 
 def measure(article: Path, source: Path) -> tuple[float, float, str]:
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", sys.executable, "-m", "verify", str(article), "-a", str(source),
-                           "--no-cache", "-f", "json", "-o", os.devnull], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            "/usr/bin/time",
+            "-f",
+            "MAXRSS %M",
+            sys.executable,
+            "-m",
+            "verify",
+            str(article),
+            "-a",
+            str(source),
+            "--no-cache",
+            "-f",
+            "json",
+            "-o",
+            os.devnull,
+        ],
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - start
     rss = int(re.search(r"MAXRSS (\d+)", done.stderr).group(1)) / 1024  # type: ignore[union-attr]
     status = "ok" if done.returncode in (0, 1) else done.stderr.strip().splitlines()[-2][:80]
@@ -47,13 +67,26 @@ def main() -> None:
             words = "the budget would rise next year "
             art = d / f"nopunct{mult}.txt"
             art.write_text(words * (opts.base_kb * 1024 * mult // len(words)), encoding="utf-8")
-            rows.append(("article, no punctuation", f"{art.stat().st_size / 1e6:.2f} MB", mult, *measure(art, src)))
+            rows.append(
+                (
+                    "article, no punctuation",
+                    f"{art.stat().st_size / 1e6:.2f} MB",
+                    mult,
+                    *measure(art, src),
+                )
+            )
             # source of many sentences
             n = 1250 * mult
             big = d / f"source{mult}.txt"
-            big.write_text(" ".join(f"Statement {i} says the budget is {i} dollars." for i in range(n)), encoding="utf-8")
+            big.write_text(
+                " ".join(f"Statement {i} says the budget is {i} dollars." for i in range(n)),
+                encoding="utf-8",
+            )
             q = d / "quote.txt"
-            q.write_text('The minister said "the budget is 17 dollars." Officials agreed.\n', encoding="utf-8")
+            q.write_text(
+                'The minister said "the budget is 17 dollars." Officials agreed.\n',
+                encoding="utf-8",
+            )
             rows.append(("source sentences", f"{n:,} sentences", mult, *measure(q, big)))
             # one long quotation
             n = 1000 * mult

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "corpora" / "seed" / "article.txt"
 OFFICIAL = ROOT / "corpora" / "seed" / "official.txt"
 
-NAIVE = '''
+NAIVE = """
 import sys
 import numpy as np
 from sentence_transformers import SentenceTransformer
@@ -38,12 +38,14 @@ eb = model.encode(b, normalize_embeddings=True)
 sims = ea @ eb.T
 for text, row in zip(a, sims):
     print(f"{row.max():.2f} {text[:60]}")
-'''
+"""
 
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *cmd], env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "MAXRSS %M", *cmd], env=env, capture_output=True, text=True
+    )
     wall = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"{cmd} failed: {done.stderr[-500:]}")
@@ -64,13 +66,24 @@ def main() -> None:
         base = {**os.environ, "VERIFY_CACHE_DIR": str(warm_dir)}
         subprocess.run(verify, env=base, capture_output=True)  # export the model, fill the cache
         cases: list[tuple[str, list[str], dict[str, str] | None]] = [
-            ("naive script (sentence-transformers, all pairs)", [py, str(naive), str(ARTICLE), str(OFFICIAL)], base),
+            (
+                "naive script (sentence-transformers, all pairs)",
+                [py, str(naive), str(ARTICLE), str(OFFICIAL)],
+                base,
+            ),
             ("verify, warm cache (ONNX export and source embeddings cached)", verify, base),
-            ("verify --pair-model none, warm cache (claims by cosine rules: no verdict model)",
-             [*verify, "--pair-model", "none"], base),
+            (
+                "verify --pair-model none, warm cache (claims by cosine rules: no verdict model)",
+                [*verify, "--pair-model", "none"],
+                base,
+            ),
             ("verify --no-cache (ONNX export cached)", [*verify, "--no-cache"], base),
             ("verify, cold: empty cache dir (exports the model first)", verify, None),
-            ("verify --runtime torch --no-cache", [*verify, "--runtime", "torch", "--no-cache"], base),
+            (
+                "verify --runtime torch --no-cache",
+                [*verify, "--runtime", "torch", "--no-cache"],
+                base,
+            ),
         ]
         rows = []
         for label, cmd, env in cases:
@@ -86,11 +99,19 @@ def main() -> None:
                 rss.append(r)
             rows.append((label, statistics.median(walls), max(rss) / 1024, walls))
     naive_t = rows[0][1]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; repeat {opts.repeat}")
-    print("| run (fresh process, seed pair) | median wall (s) | peak RSS (MB) | vs naive | runs (s) |")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; repeat {opts.repeat}"
+    )
+    print(
+        "| run (fresh process, seed pair) | median wall (s) | peak RSS (MB) | vs naive | runs (s) |"
+    )
     print("|---|---|---|---|---|")
     for label, med, mb, walls in rows:
-        print(f"| {label} | {med:.2f} | {mb:.0f} | {naive_t / med:.1f}× faster | {', '.join(f'{w:.2f}' for w in walls)} |")
+        print(
+            f"| {label} | {med:.2f} | {mb:.0f} | {naive_t / med:.1f}× faster | {', '.join(f'{w:.2f}' for w in walls)} "
+            "|"
+        )
 
 
 if __name__ == "__main__":

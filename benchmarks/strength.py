@@ -48,9 +48,15 @@ def balanced(gold: list[bool], pred: list[bool]) -> float:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
-    ap.add_argument("--fit", action="store_true", help="train on all sentences; write verify/models/strength.json")
+    ap.add_argument(
+        "--fit",
+        action="store_true",
+        help="train on all sentences; write verify/models/strength.json",
+    )
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     folder = args.dev / "strength"
@@ -81,28 +87,44 @@ def main() -> int:
         "macro_f1_classifier_5fold": round(macro_f1(labels, pred_clf), 3),
     }
     final = fit(vectors, texts, labels)
-    pairs = [json.loads(line) for line in (folder / "insciout_train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = [
+        json.loads(line)
+        for line in (folder / "insciout_train.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     pr = [p["press_release_conclusion"] for p in pairs]
     ab = [p["abstract_conclusion"] for p in pairs]
     gold = [p["exaggeration_label"] != "same" for p in pairs]
     s_pr = final.predict(emb.encode(pr), pr)
     s_ab = final.predict(emb.encode(ab), ab)
     result["press_pairs"] = len(pairs)
-    result["press_changed_balanced_accuracy_classifier"] = round(balanced(gold, [a != b for a, b in zip(s_pr, s_ab, strict=True)]), 3)
+    result["press_changed_balanced_accuracy_classifier"] = round(
+        balanced(gold, [a != b for a, b in zip(s_pr, s_ab, strict=True)]), 3
+    )
     levels = np.arange(4)
     e_pr = final.probabilities(emb.encode(pr), pr) @ levels
     e_ab = final.probabilities(emb.encode(ab), ab) @ levels
     result["press_changed_balanced_accuracy_expected_strength"] = {
-        f"{t:.2f}": round(balanced(gold, [abs(a - b) >= t for a, b in zip(e_pr, e_ab, strict=True)]), 3)
-        for t in (0.25, 0.5, 0.75, 1.0)}
+        f"{t:.2f}": round(
+            balanced(gold, [abs(a - b) >= t for a, b in zip(e_pr, e_ab, strict=True)]), 3
+        )
+        for t in (0.25, 0.5, 0.75, 1.0)
+    }
     result["press_changed_balanced_accuracy_lexicon"] = round(
-        balanced(gold, [lexicon_strength(a) != lexicon_strength(b) for a, b in zip(pr, ab, strict=True)]), 3)
+        balanced(
+            gold, [lexicon_strength(a) != lexicon_strength(b) for a, b in zip(pr, ab, strict=True)]
+        ),
+        3,
+    )
     result["press_changed_balanced_accuracy_gold_strengths"] = round(
-        balanced(gold, [p["press_release_strength"] != p["abstract_strength"] for p in pairs]), 3)
+        balanced(gold, [p["press_release_strength"] != p["abstract_strength"] for p in pairs]), 3
+    )
     print(json.dumps(result, indent=2))
     if args.fit:
         (ROOT / "verify" / "models").mkdir(exist_ok=True)
-        (ROOT / "verify" / "models" / "strength.json").write_text(final.to_json() + "\n", encoding="utf-8")
+        (ROOT / "verify" / "models" / "strength.json").write_text(
+            final.to_json() + "\n", encoding="utf-8"
+        )
         print("wrote verify/models/strength.json", file=sys.stderr)
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

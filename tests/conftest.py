@@ -57,7 +57,20 @@ class FakeEmbedder:
         return out
 
 
-_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand"}
+_NUMBER_WORDS = {
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "hundred",
+    "thousand",
+}
 _NEGATIONS = {"not", "no", "never", "nobody", "nothing", "none", "n't", "neither", "nor"}
 
 
@@ -82,7 +95,9 @@ class FakePairModel:
             cover = sum(w in pw for w in content) / len(content) if content else 0.0
             flipped = bool(_NEGATIONS & set(hw)) != bool(_NEGATIONS & pw)
             numbers = {w for w in hw if w.isdigit() or w in _NUMBER_WORDS}
-            other_number = bool(numbers - pw) and bool({w for w in pw if w.isdigit() or w in _NUMBER_WORDS} - set(hw))
+            other_number = bool(numbers - pw) and bool(
+                {w for w in pw if w.isdigit() or w in _NUMBER_WORDS} - set(hw)
+            )
             if (flipped or other_number) and cover >= 0.6:
                 out[i] = (0.05, 0.05, 0.9)
             else:
@@ -115,8 +130,12 @@ def seed_report(real_embedder):
 
 
 def pytest_addoption(parser) -> None:
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/* from the current output instead of comparing")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/* from the current output instead of comparing",
+    )
 
 
 @pytest.fixture

@@ -31,7 +31,11 @@ def test_changed_words_merge_into_one_edit() -> None:
     source = "they discussed both countries willingness".split()
     quote = "two leaders discussed both countries willingness".split()
     al = align_tokens(quote, source)
-    edits = [(o.tag, source[o.src_start:o.src_end], quote[o.art_start:o.art_end]) for o in al.ops if o.tag != "equal"]
+    edits = [
+        (o.tag, source[o.src_start : o.src_end], quote[o.art_start : o.art_end])
+        for o in al.ops
+        if o.tag != "equal"
+    ]
     assert edits == [("replace", ["they"], ["two", "leaders"])]
 
 
@@ -51,15 +55,19 @@ def test_lexical_candidates_rank_containing_passage_first() -> None:
     assert ranked[0][0] == 1 and ranked[0][1] == 1.0
 
 
-@given(st.lists(st.sampled_from(list("abcdef")), min_size=1, max_size=12),
-       st.lists(st.sampled_from(list("abcdef")), min_size=1, max_size=20))
-def test_applying_the_edits_to_the_source_words_gives_the_quotation(quote: list[str], source: list[str]) -> None:
+@given(
+    st.lists(st.sampled_from(list("abcdef")), min_size=1, max_size=12),
+    st.lists(st.sampled_from(list("abcdef")), min_size=1, max_size=20),
+)
+def test_applying_the_edits_to_the_source_words_gives_the_quotation(
+    quote: list[str], source: list[str]
+) -> None:
     al = align_tokens(quote, source)
     rebuilt: list[str] = []
     for o in al.ops:
         if o.tag == "equal":
-            assert source[o.src_start:o.src_end] == quote[o.art_start:o.art_end]
-        rebuilt.extend(quote[o.art_start:o.art_end])
+            assert source[o.src_start : o.src_end] == quote[o.art_start : o.art_end]
+        rebuilt.extend(quote[o.art_start : o.art_end])
     if al.ops:
         assert rebuilt == quote
         # opcodes cover the source window contiguously

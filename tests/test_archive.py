@@ -23,7 +23,6 @@ def verdicts(report) -> list[tuple[str, str, tuple]]:
     return [(u.id, u.verdict, tuple((e.source, e.article) for e in u.edits)) for u in report.units]
 
 
-
 @pytest.fixture(scope="module")
 def seed_archive(tmp_path_factory) -> Path:
     from verify.api import default_embedder
@@ -31,14 +30,23 @@ def seed_archive(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("sources")
     shutil.copy(SEED / "official.txt", folder / "2021-01-26-readouts.txt")
-    (folder / "2020-08-08-press-conference").write_text("No extension: skipped, and said so.", encoding="utf-8")
+    (folder / "2020-08-08-press-conference").write_text(
+        "No extension: skipped, and said so.", encoding="utf-8"
+    )
     out = folder.parent / "seed.verify"
     stats = build_index(str(folder), str(out), Settings(), default_embedder(Settings(cache=False)))
-    assert (stats.documents, stats.added, stats.skipped) == (1, 1, [str(folder / "2020-08-08-press-conference")])
+    assert (stats.documents, stats.added, stats.skipped) == (
+        1,
+        1,
+        [str(folder / "2020-08-08-press-conference")],
+    )
     again = build_index(str(folder), str(out), Settings(), default_embedder(Settings(cache=False)))
-    assert (again.added, again.unchanged, again.encoded) == (0, 1, 0)  # nothing re-read or re-encoded
+    assert (again.added, again.unchanged, again.encoded) == (
+        0,
+        1,
+        0,
+    )  # nothing re-read or re-encoded
     return out
-
 
 
 @pytest.mark.model
@@ -53,14 +61,15 @@ def test_archive_gives_the_same_verdicts_as_the_files(seed_archive: Path) -> Non
     assert json.loads(json.dumps(via.to_dict()))["sources"][0]["date"] == "2021-01-26"
 
 
-
 @pytest.mark.model
 def test_archive_reindexes_changed_files_only(tmp_path: Path) -> None:
     from verify.archive import build_index
 
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "a.txt").write_text("The ministry said exports rose by 4 percent in March.", encoding="utf-8")
+    (folder / "a.txt").write_text(
+        "The ministry said exports rose by 4 percent in March.", encoding="utf-8"
+    )
     (folder / "b.txt").write_text("The council approved the budget on Monday.", encoding="utf-8")
     out = tmp_path / "x.verify"
     fake = FakeEmbedder()
@@ -69,17 +78,24 @@ def test_archive_reindexes_changed_files_only(tmp_path: Path) -> None:
     (folder / "a.txt").unlink()
     (folder / "c.txt").write_text("A new statement.", encoding="utf-8")
     stats = build_index(str(folder), str(out), Settings(), fake)
-    assert (stats.added, stats.updated, stats.removed, stats.unchanged, stats.documents) == (1, 1, 1, 0, 2)
+    assert (stats.added, stats.updated, stats.removed, stats.unchanged, stats.documents) == (
+        1,
+        1,
+        1,
+        0,
+        2,
+    )
     with pytest.raises(InputError, match="not a verify archive"):
         build_index(str(folder), str(folder / "b.txt"), Settings(), fake)
 
 
-
 def test_document_dates() -> None:
     assert document_date("speeches/1789-04-30-first-inaugural-address.txt", "") == "1789-04-30"
-    assert document_date("readout.txt", "WASHINGTON, January 26, 2021 — The President spoke") == "2021-01-26"
+    assert (
+        document_date("readout.txt", "WASHINGTON, January 26, 2021 — The President spoke")
+        == "2021-01-26"
+    )
     assert document_date("readout.txt", "No date here.") is None
-
 
 
 @pytest.mark.model
@@ -88,18 +104,44 @@ def test_cli_index_and_check_against_archive(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(SEED / "official.txt", folder / "official.txt")
     out = tmp_path / "a.verify"
-    done = subprocess.run([sys.executable, "-m", "verify", "index", str(folder), "--out", str(out)], capture_output=True, text=True)
-    assert done.returncode == 0 and done.stderr.startswith("Indexed 1 documents (1 added"), done.stderr
-    check = subprocess.run([sys.executable, "-m", "verify", str(SEED / "article.txt"), "-a", str(out), "-f", "json"],
-                           capture_output=True, text=True, cwd=ROOT)
-    direct = subprocess.run([sys.executable, "-m", "verify", str(SEED / "article.txt"), "-a", str(SEED / "official.txt"), "-f", "json"],
-                            capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "verify", "index", str(folder), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and done.stderr.startswith("Indexed 1 documents (1 added"), (
+        done.stderr
+    )
+    check = subprocess.run(
+        [sys.executable, "-m", "verify", str(SEED / "article.txt"), "-a", str(out), "-f", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    direct = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            str(SEED / "article.txt"),
+            "-a",
+            str(SEED / "official.txt"),
+            "-f",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert check.returncode == direct.returncode == 1, check.stderr
     assert [(u["id"], u["verdict"]) for u in json.loads(check.stdout)["units"]] == [
-        (u["id"], u["verdict"]) for u in json.loads(direct.stdout)["units"]]
+        (u["id"], u["verdict"]) for u in json.loads(direct.stdout)["units"]
+    ]
 
 
-def test_a_changed_file_with_the_same_size_and_mtime_is_reindexed_and_builds_are_deterministic(tmp_path: Path) -> None:
+def test_a_changed_file_with_the_same_size_and_mtime_is_reindexed_and_builds_are_deterministic(
+    tmp_path: Path,
+) -> None:
     from verify.archive import build_index
 
     folder = tmp_path / "docs"
@@ -110,7 +152,9 @@ def test_a_changed_file_with_the_same_size_and_mtime_is_reindexed_and_builds_are
     out = tmp_path / "a.verify"
     first = build_index(str(folder), str(out), Settings(), FakeEmbedder())
     assert first.added == 1
-    doc.write_text("The leaders agreed to extend the treaty for nine years.\n", encoding="utf-8")  # same size
+    doc.write_text(
+        "The leaders agreed to extend the treaty for nine years.\n", encoding="utf-8"
+    )  # same size
     os.utime(doc, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # mtime preserved
     again = build_index(str(folder), str(out), Settings(), FakeEmbedder())
     assert (again.updated, again.unchanged) == (1, 0)

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from tests.conftest import SEED, FakeEmbedder, FakePairModel
 from verify import verify_texts
-from verify.claims import CLAIM_RULES, claim_candidates, rule_contradicted, rule_copied, rule_parts, rule_supported
+from verify.claims import (
+    CLAIM_RULES,
+    claim_candidates,
+    rule_contradicted,
+    rule_copied,
+    rule_parts,
+    rule_supported,
+)
 
 OFFICIAL = (SEED / "official.txt").read_text(encoding="utf-8")
 
@@ -17,7 +24,9 @@ def claims(article: str, sources=(OFFICIAL,), engine: str = "pairs"):  # type: i
     from verify import Settings
 
     settings = replace(Settings(), claim_engine=engine)
-    report = verify_texts(article, list(sources), settings, embedder=FakeEmbedder(), pair_model=FakePairModel())
+    report = verify_texts(
+        article, list(sources), settings, embedder=FakeEmbedder(), pair_model=FakePairModel()
+    )
     return [u for u in report.units if u.kind == "claim"]
 
 
@@ -26,32 +35,47 @@ def test_the_rules_apply_in_a_stated_order():
 
 
 def test_a_paraphrase_is_supported_with_its_source_sentence():
-    [c] = claims("President Biden reaffirmed firm United States support for the sovereignty of Ukraine.\n")
+    [c] = claims(
+        "President Biden reaffirmed firm United States support for the sovereignty of Ukraine.\n"
+    )
     assert c.verdict == "supported", c.reason
     assert any("Ukraine’s sovereignty" in e.text for e in c.evidence)
     assert "verdict model" in c.reason
 
 
 def test_a_claim_drawing_on_two_sentences_is_supported_by_both():
-    text = ("Biden spoke with Vladimir Putin of Russia and they discussed extending New START "
-            "for five years.\n")
+    text = (
+        "Biden spoke with Vladimir Putin of Russia and they discussed extending New START "
+        "for five years.\n"
+    )
     [c] = claims(text)
     assert c.verdict == "supported", c.reason
     assert len(c.evidence) >= 2
     assert {"spoke with President Vladimir Putin", "extend New START"} <= {
-        k for k in ("spoke with President Vladimir Putin", "extend New START") for e in c.evidence if k in e.text}
+        k
+        for k in ("spoke with President Vladimir Putin", "extend New START")
+        for e in c.evidence
+        if k in e.text
+    }
 
 
 def test_an_added_clause_makes_the_claim_partial_and_is_highlighted():
-    text = ("President Biden reaffirmed firm United States support for Ukraine’s sovereignty, "
-            "while the Kremlin demanded sweeping public apologies from angry Washington diplomats.\n")
+    text = (
+        "President Biden reaffirmed firm United States support for Ukraine’s sovereignty, "
+        "while the Kremlin demanded sweeping public apologies from angry Washington diplomats.\n"
+    )
     [c] = claims(text)
     assert c.verdict == "partial", c.reason
-    assert [s.text for s in c.unsupported_spans] == ["while the Kremlin demanded sweeping public apologies from angry Washington diplomats"]
+    assert [s.text for s in c.unsupported_spans] == [
+        "while the Kremlin demanded sweeping public apologies from angry Washington diplomats"
+    ]
 
 
 def test_a_negated_claim_is_contradicted_and_names_the_negation():
-    [c] = claims("President Biden did not reaffirm the United States’ firm support for Ukraine’s sovereignty.\n")
+    [c] = claims(
+        "President Biden did not reaffirm the United States’ firm support for Ukraine’s "
+        "sovereignty.\n"
+    )
     assert c.verdict == "contradicted", c.reason
     assert [(e.article, e.kind) for e in c.edits] == [("not", "negation")]
 
@@ -64,7 +88,9 @@ def test_conflicting_words_alone_do_not_contradict():
 
 
 def test_nothing_in_the_sources_is_unsupported_with_the_nearest_passage():
-    [c] = claims("The call was a diplomatic step to cement the differences between the two rivals.\n")
+    [c] = claims(
+        "The call was a diplomatic step to cement the differences between the two rivals.\n"
+    )
     assert c.verdict == "unsupported"
     assert len(c.evidence) == 1 and "below" in c.reason
 
@@ -93,21 +119,34 @@ def test_the_cosine_engine_stays_available():
 
     from verify import Settings
 
-    report = verify_texts("President Biden reaffirmed the United States’ firm support for Ukraine’s sovereignty today.\n",
-                          [OFFICIAL], replace(Settings(), pair_model="none"), embedder=FakeEmbedder())
+    report = verify_texts(
+        "President Biden reaffirmed the United States’ firm support for Ukraine’s sovereignty "
+        "today.\n",
+        [OFFICIAL],
+        replace(Settings(), pair_model="none"),
+        embedder=FakeEmbedder(),
+    )
     [c] = [u for u in report.units if u.kind == "claim"]
     assert "verdict model" not in c.reason
 
 
 def test_a_claim_attributed_to_the_source_that_does_not_say_it_names_the_attribution():
-    [c] = claims("The White House said the leaders also agreed to try to meet in person in July in Helsinki.\n")
+    [c] = claims(
+        "The White House said the leaders also agreed to try to meet in person in July in "
+        "Helsinki.\n"
+    )
     assert c.verdict == "unsupported"
-    assert c.reason.startswith("the copy attributes this to The White House, but the sources checked (S1)")
+    assert c.reason.startswith(
+        "the copy attributes this to The White House, but the sources checked (S1)"
+    )
 
 
 def test_hybrid_keeps_a_contradiction_the_model_confirms():
-    [c] = claims("President Biden did not reaffirm the United States’ firm support for Ukraine’s sovereignty.\n",
-                 engine="hybrid")
+    [c] = claims(
+        "President Biden did not reaffirm the United States’ firm support for Ukraine’s "
+        "sovereignty.\n",
+        engine="hybrid",
+    )
     assert c.verdict == "contradicted" and "the verdict model agrees" in c.reason
 
 
@@ -124,11 +163,20 @@ def test_hybrid_drops_a_contradiction_the_model_does_not_confirm():
         def predict(self, pairs):  # type: ignore[no-untyped-def]
             return np.tile(np.asarray([[0.1, 0.8, 0.1]], dtype=np.float32), (len(pairs), 1))
 
-    text = ("They discussed both countries’ willingness to extend New START for five years, agreeing to "
-            "complete the extension by January 26.\n")
-    cosine = verify_texts(text, [OFFICIAL], replace(Settings(), pair_model="none"), embedder=FakeEmbedder())
+    text = (
+        "They discussed both countries’ willingness to extend New START for five years, agreeing "
+        "to "
+        "complete the extension by January 26.\n"
+    )
+    cosine = verify_texts(
+        text, [OFFICIAL], replace(Settings(), pair_model="none"), embedder=FakeEmbedder()
+    )
     assert [u.verdict for u in cosine.units] == ["contradicted"]
-    kept = verify_texts(text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=FakePairModel())
+    kept = verify_texts(
+        text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=FakePairModel()
+    )
     assert [u.verdict for u in kept.units] == ["contradicted"]
-    dropped = verify_texts(text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=Neutral())
+    dropped = verify_texts(
+        text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=Neutral()
+    )
     assert [u.verdict for u in dropped.units] != ["contradicted"]

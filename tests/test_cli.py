@@ -32,7 +32,9 @@ run = run_cli
         (b"\x00\x01\x02\x03GIF", "Error: {p}: binary file (contains NUL bytes), not text\n"),
     ],
 )
-def test_bad_article_exact_message(tmp_path: Path, capsys, content: bytes | None, message: str) -> None:
+def test_bad_article_exact_message(
+    tmp_path: Path, capsys, content: bytes | None, message: str
+) -> None:
     path = tmp_path / "copy.txt"
     if content is not None:
         path.write_bytes(content)
@@ -43,12 +45,22 @@ def test_bad_article_exact_message(tmp_path: Path, capsys, content: bytes | None
 
 
 def test_directory_and_bad_options(tmp_path: Path, capsys) -> None:
-    code, _, err = run([str(tmp_path), "--against", OFFICIAL], capsys)  # a folder of articles, but empty
-    assert (code, err) == (2, f"Error: {tmp_path}: folder holds no article files (.txt, .text, .md, .markdown, .mdown, .mkd, .html, .htm, .xhtml, .pdf)\n")
-    code, _, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--fail-on", "bogus"], capsys)
+    code, _, err = run(
+        [str(tmp_path), "--against", OFFICIAL], capsys
+    )  # a folder of articles, but empty
+    assert (code, err) == (
+        2,
+        f"Error: {tmp_path}: folder holds no article files (.txt, .text, .md, .markdown, .mdown, "
+        ".mkd, .html, .htm, .xhtml, .pdf)\n",
+    )
+    code, _, err = run(
+        [str(SEED / "article.txt"), "--against", OFFICIAL, "--fail-on", "bogus"], capsys
+    )
     assert code == 2
     assert err.startswith("Error: unknown --fail-on value 'bogus'") and err.count("\n") == 1
-    code, _, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--format", "xml"], capsys)
+    code, _, err = run(
+        [str(SEED / "article.txt"), "--against", OFFICIAL, "--format", "xml"], capsys
+    )
     assert code == 2 and err.startswith("Error: unknown format 'xml'")
     code, _, err = run([str(SEED / "article.txt")], capsys)
     assert code == 2 and err.startswith("Error: ") and err.count("\n") == 1
@@ -58,7 +70,9 @@ def test_fail_on_levels(capsys) -> None:
     art = str(SEED / "article.txt")
     code, _, _ = run([art, "--against", OFFICIAL, "--fail-on", "none", "--format", "json"], capsys)
     assert code == 0
-    code, _, _ = run([art, "--against", OFFICIAL, "--fail-on", "strict", "--format", "json"], capsys)
+    code, _, _ = run(
+        [art, "--against", OFFICIAL, "--fail-on", "strict", "--format", "json"], capsys
+    )
     assert code == 1
 
 
@@ -83,8 +97,12 @@ def test_every_blns_line_has_a_defined_outcome(tmp_path: Path, capsys) -> None:
     src = tmp_path / "s.txt"
     for line in lines:
         for role in ("article", "source"):
-            art.write_text(line if role == "article" else "The two presidents agreed to talk.", "utf-8")
-            src.write_text(line if role == "source" else "The two presidents agreed to talk.", "utf-8")
+            art.write_text(
+                line if role == "article" else "The two presidents agreed to talk.", "utf-8"
+            )
+            src.write_text(
+                line if role == "source" else "The two presidents agreed to talk.", "utf-8"
+            )
             code, _, err = run([str(art), "--against", str(src), "--format", "json"], capsys)
             assert code in (0, 1, 2), line
             assert "internal error" not in err and "Traceback" not in err, (line, err)
@@ -94,24 +112,58 @@ def test_every_blns_line_has_a_defined_outcome(tmp_path: Path, capsys) -> None:
 
 def test_html_and_other_reports_in_one_run(tmp_path: Path, capsys) -> None:
     html, sarif, md = tmp_path / "r" / "seed.html", tmp_path / "seed.sarif", tmp_path / "seed.md"
-    code, out, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--format", "github",
-                          "--html", str(html), "--sarif", str(sarif), "--markdown", str(md)], capsys)
+    code, out, err = run(
+        [
+            str(SEED / "article.txt"),
+            "--against",
+            OFFICIAL,
+            "--format",
+            "github",
+            "--html",
+            str(html),
+            "--sarif",
+            str(sarif),
+            "--markdown",
+            str(md),
+        ],
+        capsys,
+    )
     assert code == 1
     assert out.startswith("::") and "title=Q2 Quotation altered" in out
-    assert err == f"Wrote HTML report to {html}\nWrote SARIF report to {sarif}\nWrote Markdown report to {md}\n"
+    assert (
+        err
+        == f"Wrote HTML report to {html}\nWrote SARIF report to {sarif}\nWrote Markdown report to "
+        f"{md}\n"
+    )
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert not list(tmp_path.rglob(".verify-*"))  # no temporary file left behind
 
 
 def test_two_reports_to_one_file_is_refused_before_work(tmp_path: Path, capsys) -> None:
     target = tmp_path / "out.txt"
-    code, out, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--output", str(target), "--html", str(target)], capsys)
+    code, out, err = run(
+        [
+            str(SEED / "article.txt"),
+            "--against",
+            OFFICIAL,
+            "--output",
+            str(target),
+            "--html",
+            str(target),
+        ],
+        capsys,
+    )
     assert (code, out) == (2, "")
     assert err == "Error: two reports would be written to the same file; give each its own path\n"
     assert not target.exists()
 
 
 def test_unknown_format(capsys) -> None:
-    code, _, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, "--format", "pdf"], capsys)
+    code, _, err = run(
+        [str(SEED / "article.txt"), "--against", OFFICIAL, "--format", "pdf"], capsys
+    )
     assert code == 2
-    assert err == "Error: unknown format 'pdf'; expected one of text, json, html, sarif, github, markdown\n"
+    assert (
+        err == "Error: unknown format 'pdf'; expected one of text, json, html, sarif, github, "
+        "markdown\n"
+    )

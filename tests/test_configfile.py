@@ -18,7 +18,9 @@ def test_the_walk_stops_at_the_repository_root(tmp_path: Path):
     (repo / ".git").mkdir(parents=True)
     deep = repo / "a" / "b"
     deep.mkdir(parents=True)
-    (tmp_path / "verify.toml").write_text('fail-on = "none"\n', encoding="utf-8")  # above the repository
+    (tmp_path / "verify.toml").write_text(
+        'fail-on = "none"\n', encoding="utf-8"
+    )  # above the repository
     assert _walk_up(deep.resolve())[-1] == repo.resolve()
     assert find_config(deep) is None
     (repo / "verify.toml").write_text('fail-on = "lenient"\n', encoding="utf-8")
@@ -33,14 +35,18 @@ def test_a_file_planted_in_the_shared_temp_folder_is_never_read():
 
 
 @pytest.mark.parametrize("text", ["tool = 5\n", "[tool]\nverify = 5\n", "\xff\xfe bad bytes"])
-def test_a_malformed_pyproject_on_the_walk_is_a_one_line_error(tmp_path: Path, text: str, capsys, monkeypatch):
+def test_a_malformed_pyproject_on_the_walk_is_a_one_line_error(
+    tmp_path: Path, text: str, capsys, monkeypatch
+):
     (tmp_path / ".git").mkdir()
     (tmp_path / "pyproject.toml").write_bytes(text.encode("latin-1"))
     with pytest.raises(ConfigError, match=r"pyproject\.toml"):
         find_config(tmp_path)
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(["config"], capsys)
-    assert code == 2 and err.startswith("Error: ") and "pyproject.toml" in err and err.count("\n") == 1
+    assert (
+        code == 2 and err.startswith("Error: ") and "pyproject.toml" in err and err.count("\n") == 1
+    )
 
 
 def test_a_deleted_working_directory_is_exit_2(tmp_path: Path, capsys, monkeypatch):

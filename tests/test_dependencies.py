@@ -40,7 +40,9 @@ def third_party_imports(package: Path = PACKAGE) -> dict[str, list[tuple[str, bo
     found: dict[str, list[tuple[str, bool]]] = {}
     for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
+        parents = {
+            child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -85,7 +87,9 @@ def test_every_runtime_import_is_a_declared_dependency():
     for module, places in sorted(third_party_imports().items()):
         dists = {_canonical(d) for d in owners.get(module, [])}
         if not dists:
-            problems.append(f"{module} ({places[0][0]}): not installed, so no distribution provides it")
+            problems.append(
+                f"{module} ({places[0][0]}): not installed, so no distribution provides it"
+            )
             continue
         if dists & required:
             continue
@@ -103,5 +107,9 @@ def test_a_removed_dependency_is_caught(tmp_path):
     assert len(without) == len(project["dependencies"]) - 1
     owners = packages_distributions()
     declared = {_requirement_name(r) for r in without}
-    missing = [m for m in third_party_imports() if not {_canonical(d) for d in owners.get(m, [])} & declared]
+    missing = [
+        m
+        for m in third_party_imports()
+        if not {_canonical(d) for d in owners.get(m, [])} & declared
+    ]
     assert missing == ["onnx"]

@@ -20,11 +20,9 @@ def verdicts(report) -> list[tuple[str, str, tuple]]:
     return [(u.id, u.verdict, tuple((e.source, e.article) for e in u.edits)) for u in report.units]
 
 
-
 @pytest.fixture(scope="module")
 def torch_embedder() -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder()
-
 
 
 def dev_texts(n: int = 300) -> list[str]:
@@ -35,7 +33,6 @@ def dev_texts(n: int = 300) -> list[str]:
         if len(parts) >= 7:
             out += parts[5:7]
     return out
-
 
 
 def test_onnx_embeddings_equal_sentence_transformers(torch_embedder) -> None:
@@ -49,13 +46,13 @@ def test_onnx_embeddings_equal_sentence_transformers(torch_embedder) -> None:
     assert float(np.abs(a - b).max()) < 1e-4
 
 
-
 def test_seed_verdicts_same_on_both_runtimes(torch_embedder) -> None:
-    onnx = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=load_embedder(None, "onnx"))
+    onnx = verify_files(
+        SEED / "article.txt", [SEED / "official.txt"], embedder=load_embedder(None, "onnx")
+    )
     torch = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=torch_embedder)
     assert verdicts(onnx) == verdicts(torch)
     assert [round(u.score, 3) for u in onnx.units] == [round(u.score, 3) for u in torch.units]
-
 
 
 def test_dev_pairs_verdicts_same_on_both_runtimes(torch_embedder) -> None:
@@ -65,11 +62,27 @@ def test_dev_pairs_verdicts_same_on_both_runtimes(torch_embedder) -> None:
     pairs = list(zip(texts[0::2], texts[1::2], strict=False))
     onnx = load_embedder(None, "onnx")
     for claim, source in pairs:
-        assert verdicts(verify_texts(claim, [source], embedder=onnx)) == verdicts(verify_texts(claim, [source], embedder=torch_embedder))
-
+        assert verdicts(verify_texts(claim, [source], embedder=onnx)) == verdicts(
+            verify_texts(claim, [source], embedder=torch_embedder)
+        )
 
 
 def test_bad_input_exits_cleanly_while_the_model_loads(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "verify", str(tmp_path / "missing.txt"), "-a", str(SEED / "official.txt")],
-                          capture_output=True, text=True, timeout=300)
-    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"Error: {tmp_path / 'missing.txt'}: no such file\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            str(tmp_path / "missing.txt"),
+            "-a",
+            str(SEED / "official.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        f"Error: {tmp_path / 'missing.txt'}: no such file\n",
+    )

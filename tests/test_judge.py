@@ -15,7 +15,8 @@ from verify.tokens import tokenize
 
 SOURCE = (
     "President Biden made clear that the United States will act firmly in defense of its national "
-    "interests in response to actions by Russia that harm USA or its allies. The two presidents agreed "
+    "interests in response to actions by Russia that harm USA or its allies. The two presidents "
+    "agreed "
     "to maintain transparent and consistent communication going forward."
 )
 
@@ -35,21 +36,34 @@ def test_seed_q2_has_exactly_the_two_meaningful_edits() -> None:
     article = read_document(SEED / "article.txt", "A").text
     source = read_document(SEED / "official.txt", "S1").text
     report = verify_texts(article, [source], Settings(), embedder=FakeEmbedder())
-    q2 = next(u for u in report.units if u.kind == "quote" and u.text.startswith("President Biden made clear"))
+    q2 = next(
+        u
+        for u in report.units
+        if u.kind == "quote" and u.text.startswith("President Biden made clear")
+    )
     assert q2.verdict == "altered"
     assert [(e.source, e.article, e.kind) for e in q2.edits if e.meaningful] == [
-        ("USA", "us", "pronoun"), ("its", "our", "pronoun")]
+        ("USA", "us", "pronoun"),
+        ("its", "our", "pronoun"),
+    ]
     assert q2.evidence[0].section == "With Russia"
     q1 = next(u for u in report.units if u.kind == "quote" and u.text.startswith("Two leaders"))
     assert [(e.source, e.article) for e in q1.edits] == [("They", "Two leaders")]
-    q3 = next(u for u in report.units if u.kind == "quote" and u.text.startswith("The two presidents"))
+    q3 = next(
+        u for u in report.units if u.kind == "quote" and u.text.startswith("The two presidents")
+    )
     assert q3.verdict == "verbatim" and q3.edits == ()
 
 
 def test_verbatim_fragment_with_speaker() -> None:
-    unit = _quote_unit("“The two presidents agreed to maintain transparent and consistent communication,” it said.")
+    unit = _quote_unit(
+        "“The two presidents agreed to maintain transparent and consistent communication,” it said."
+    )
     assert unit.verdict == "verbatim"
-    assert unit.evidence[0].text == "The two presidents agreed to maintain transparent and consistent communication"
+    assert (
+        unit.evidence[0].text
+        == "The two presidents agreed to maintain transparent and consistent communication"
+    )
 
 
 def test_brackets_stand_for_the_words_they_replace() -> None:
@@ -58,30 +72,41 @@ def test_brackets_stand_for_the_words_they_replace() -> None:
 
 
 def test_ellipsis_is_an_omission_not_an_edit() -> None:
-    unit = _quote_unit("“President Biden made clear that the United States will act firmly … that harm USA or its allies.”")
+    unit = _quote_unit(
+        "“President Biden made clear that the United States will act firmly … that harm USA or its "
+        "allies.”"
+    )
     assert unit.verdict == "verbatim", unit.edits
 
 
 def test_quote_spanning_two_source_sentences() -> None:
-    unit = _quote_unit("“harm USA or its allies. The two presidents agreed to maintain transparent”")
+    unit = _quote_unit(
+        "“harm USA or its allies. The two presidents agreed to maintain transparent”"
+    )
     assert unit.verdict == "verbatim"
 
 
 def test_case_difference_is_cosmetic() -> None:
-    unit = _quote_unit("“the two Presidents agreed to maintain transparent and consistent communication”")
+    unit = _quote_unit(
+        "“the two Presidents agreed to maintain transparent and consistent communication”"
+    )
     assert unit.verdict == "verbatim"
     assert {e.kind for e in unit.edits} == {"case"}
     assert not any(e.meaningful for e in unit.edits)
 
 
 def test_negation_inserted_is_meaningful() -> None:
-    unit = _quote_unit("“The two presidents agreed not to maintain transparent and consistent communication”")
+    unit = _quote_unit(
+        "“The two presidents agreed not to maintain transparent and consistent communication”"
+    )
     assert unit.verdict == "altered"
     assert [(e.op, e.article, e.kind) for e in unit.edits] == [("insert", "not", "negation")]
 
 
 def test_homoglyph_inside_a_quote_is_reported() -> None:
-    unit = _quote_unit("“The two presidents \u0430greed to maintain transparent and consistent communication”")
+    unit = _quote_unit(
+        "“The two presidents \u0430greed to maintain transparent and consistent communication”"
+    )
     assert unit.verdict == "altered"
     (edit,) = unit.edits
     assert edit.kind == "homoglyph" and edit.meaningful
@@ -90,7 +115,9 @@ def test_homoglyph_inside_a_quote_is_reported() -> None:
 
 @pytest.mark.parametrize("char", ["\u200b", "\u00ad", "\u202e"])
 def test_invisible_character_inside_a_quote_is_reported(char: str) -> None:
-    unit = _quote_unit(f"“The two presidents agr{char}eed to maintain transparent and consistent communication”")
+    unit = _quote_unit(
+        f"“The two presidents agr{char}eed to maintain transparent and consistent communication”"
+    )
     assert unit.verdict == "altered"
     (edit,) = unit.edits
     assert edit.kind == "invisible"
@@ -121,19 +148,43 @@ def test_classify_edit(article: list[str], source: list[str], kind: str) -> None
 
 
 def test_conflicts_numbers_dates_negation() -> None:
-    assert [c.kind for c in find_conflicts(_toks("They agreed to extend New START for ten years"),
-                                           _toks("They agreed to extend New START for five years"))] == ["number"]
-    assert [(c.article, c.source) for c in find_conflicts(_toks("complete the extension by February 15"),
-                                                          _toks("complete the extension by February 5"))] == [
-        ("February 15", "February 5")]
-    assert [c.kind for c in find_conflicts(_toks("The United States will not act firmly"),
-                                           _toks("The United States will act firmly"))] == ["negation"]
-    assert find_conflicts(_toks("They agreed to extend New START for five years"),
-                          _toks("They agreed to extend New START for five years")) == []
+    assert [
+        c.kind
+        for c in find_conflicts(
+            _toks("They agreed to extend New START for ten years"),
+            _toks("They agreed to extend New START for five years"),
+        )
+    ] == ["number"]
+    assert [
+        (c.article, c.source)
+        for c in find_conflicts(
+            _toks("complete the extension by February 15"),
+            _toks("complete the extension by February 5"),
+        )
+    ] == [("February 15", "February 5")]
+    assert [
+        c.kind
+        for c in find_conflicts(
+            _toks("The United States will not act firmly"),
+            _toks("The United States will act firmly"),
+        )
+    ] == ["negation"]
+    assert (
+        find_conflicts(
+            _toks("They agreed to extend New START for five years"),
+            _toks("They agreed to extend New START for five years"),
+        )
+        == []
+    )
 
 
 def test_attribution_is_not_a_claim() -> None:
-    for text in ("the White House statement read", "he added", "according to a senior official", "said Biden"):
+    for text in (
+        "the White House statement read",
+        "he added",
+        "according to a senior official",
+        "said Biden",
+    ):
         assert is_attribution(text), text
     assert not is_attribution("Biden confronted his Russian counterpart")
 
@@ -156,9 +207,12 @@ def _engine(engine: str) -> dict:  # type: ignore[type-arg]
 def test_claim_verdicts_with_fake_embedder(engine: str) -> None:
     source = "They discussed extending New START for five years. President Biden reaffirmed support for Ukraine."
     report = verify_texts(
-        "They discussed extending New START for ten years. The call occurred on a sunny Tuesday midday in spring. "
+        "They discussed extending New START for ten years. The call occurred on a sunny Tuesday "
+        "midday in spring. "
         "They discussed extending New START for five years.",
-        [source], embedder=FakeEmbedder(), **_engine(engine),
+        [source],
+        embedder=FakeEmbedder(),
+        **_engine(engine),
     )
     verdicts = [u.verdict for u in report.units]
     assert verdicts == ["contradicted", "unsupported", "copied"]
@@ -170,19 +224,31 @@ def test_claim_verdicts_with_fake_embedder(engine: str) -> None:
 def test_partial_claim_reports_the_unsupported_span(engine: str) -> None:
     source = "President Biden reaffirmed the United States' firm support for Ukraine's sovereignty."
     report = verify_texts(
-        "President Biden reaffirmed firm support for Ukraine's sovereignty, while the weather in Moscow was snowy and cold.",
-        [source], embedder=FakeEmbedder(), **_engine(engine),
+        "President Biden reaffirmed firm support for Ukraine's sovereignty, while the weather in "
+        "Moscow was snowy and cold.",
+        [source],
+        embedder=FakeEmbedder(),
+        **_engine(engine),
     )
     (unit,) = report.units
     assert unit.verdict == "partial"
-    assert [s.text for s in unit.unsupported_spans] == ["while the weather in Moscow was snowy and cold"]
-    assert report.article.text[unit.unsupported_spans[0].start:unit.unsupported_spans[0].end] == unit.unsupported_spans[0].text
+    assert [s.text for s in unit.unsupported_spans] == [
+        "while the weather in Moscow was snowy and cold"
+    ]
+    assert (
+        report.article.text[unit.unsupported_spans[0].start : unit.unsupported_spans[0].end]
+        == unit.unsupported_spans[0].text
+    )
 
 
 def test_model_not_loaded_when_words_settle_everything() -> None:
     emb = FakeEmbedder()
-    report = verify_texts("“The two presidents agreed to maintain transparent and consistent communication,” it said.",
-                          [SOURCE], Settings(), embedder=emb)
+    report = verify_texts(
+        "“The two presidents agreed to maintain transparent and consistent communication,” it said.",
+        [SOURCE],
+        Settings(),
+        embedder=emb,
+    )
     assert [u.verdict for u in report.units] == ["verbatim"]
     assert emb.calls == 0
 
@@ -204,28 +270,38 @@ def test_pair_passages_built_from_their_sentences_equal_a_fresh_normalisation() 
         doc = read_document(path, "S1")
         sents = segment(doc, is_source=True)
         for a, b in itertools.pairwise(sents):
-            text = doc.text[a.start:b.end]
+            text = doc.text[a.start : b.end]
             na, nb = normalize(a.text, a.start), normalize(b.text, b.start)
-            n, toks = _joined(na, tuple(tokenize(na.text)), nb, tuple(tokenize(nb.text)), text, a.start, b.start)
+            n, toks = _joined(
+                na, tuple(tokenize(na.text)), nb, tuple(tokenize(nb.text)), text, a.start, b.start
+            )
             fresh = normalize(text, a.start)
-            assert (n.text, n.starts, n.ends, n.offset) == (fresh.text, fresh.starts, fresh.ends, fresh.offset)
+            assert (n.text, n.starts, n.ends, n.offset) == (
+                fresh.text,
+                fresh.starts,
+                fresh.ends,
+                fresh.offset,
+            )
             assert toks == tuple(tokenize(fresh.text))
             checked += 1
     assert checked > 50
 
 
-@pytest.mark.parametrize(("claim", "source", "conflict"), [
-    ("about 1,500 troops were sent", "1,480 troops were sent", None),
-    ("at least 1,750 troops were sent", "1,800 troops were sent", None),
-    ("more than 1,750 troops were sent", "1,800 troops were sent", None),
-    ("up to 2,000 troops were sent", "1,800 troops were sent", None),
-    ("$1.2 billion in aid was pledged", "1,200 million in aid was pledged", None),
-    ("2,000 troops were sent", "1,800 troops were sent", "number"),
-    ("at least 2,000 troops were sent", "1,800 troops were sent", "number"),
-    ("They met on January 26", "They met on February 5", "date"),
-    ("The call occurred on Tuesday", "The call occurred yesterday", None),
-    ("The call occurred on Tuesday", "The call occurred on Monday", "weekday"),
-])
+@pytest.mark.parametrize(
+    ("claim", "source", "conflict"),
+    [
+        ("about 1,500 troops were sent", "1,480 troops were sent", None),
+        ("at least 1,750 troops were sent", "1,800 troops were sent", None),
+        ("more than 1,750 troops were sent", "1,800 troops were sent", None),
+        ("up to 2,000 troops were sent", "1,800 troops were sent", None),
+        ("$1.2 billion in aid was pledged", "1,200 million in aid was pledged", None),
+        ("2,000 troops were sent", "1,800 troops were sent", "number"),
+        ("at least 2,000 troops were sent", "1,800 troops were sent", "number"),
+        ("They met on January 26", "They met on February 5", "date"),
+        ("The call occurred on Tuesday", "The call occurred yesterday", None),
+        ("The call occurred on Tuesday", "The call occurred on Monday", "weekday"),
+    ],
+)
 def test_numbers_compare_by_value_and_conflicts_name_their_kind(claim, source, conflict):
     found = find_conflicts(_toks(claim), _toks(source))
     assert [c.kind for c in found] == ([conflict] if conflict else [])

@@ -30,8 +30,14 @@ def import_graph() -> dict[str, set[str]]:
             elif isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
-                    base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+                    base = ".".join(
+                        package.split(".")[: len(package.split(".")) - node.level + 1]
+                        + ([base] if base else [])
+                    )
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                    for a in node.names
+                ]
             for t in targets:
                 while t and t not in modules:
                     t = t.rpartition(".")[0]
@@ -89,7 +95,12 @@ def test_no_import_cycles():
 
 def test_report_formats_do_not_import_each_other():
     graph = import_graph()
-    formats = {m for m in graph if m.startswith("verify.report.") and m not in ("verify.report.view", "verify.report.findings")}
+    formats = {
+        m
+        for m in graph
+        if m.startswith("verify.report.")
+        and m not in ("verify.report.view", "verify.report.findings")
+    }
     for m in sorted(formats):
         assert not (graph[m] & formats), (m, sorted(graph[m] & formats))
 

@@ -10,17 +10,20 @@ from verify.normalize import has_invisible, normalize, strip_invisible, visible
 
 def test_quotes_dashes_spaces_and_compatibility_forms() -> None:
     n = normalize("He said \u201cit\u2019s  \ufb01ne\u201d \u2014 ok\r\n\tthen")
-    assert n.text == "He said \"it's fine\" - ok then"
+    assert n.text == 'He said "it\'s fine" - ok then'
 
 
 def test_offsets_map_back_to_the_original() -> None:
     original = "A \u201cquote\u201d with  \ufb01 and caf\u0065\u0301."
     n = normalize(original, offset=10)
     i = n.text.index("quote")
-    assert n.original_span(i, i + 5) == (10 + original.index("quote"), 10 + original.index("quote") + 5)
+    assert n.original_span(i, i + 5) == (
+        10 + original.index("quote"),
+        10 + original.index("quote") + 5,
+    )
     j = n.text.index("caf")
     s, e = n.original_span(j, j + 4)
-    assert original[s - 10:e - 10] == "caf\u0065\u0301"
+    assert original[s - 10 : e - 10] == "caf\u0065\u0301"
 
 
 def test_invisible_characters_are_kept_and_shown() -> None:

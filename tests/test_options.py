@@ -24,7 +24,9 @@ def _command(name: str):
     return cmd
 
 
-@pytest.mark.parametrize("command", [options.CHECK, options.CONFIG, options.BASELINE, options.INDEX])
+@pytest.mark.parametrize(
+    "command", [options.CHECK, options.CONFIG, options.BASELINE, options.INDEX]
+)
 def test_every_option_of_a_command_is_a_flag_of_it(command):
     flags = {flag for p in _command(command).params for flag in (*p.opts, *p.secondary_opts)}
     for o in options.for_command(command):
@@ -32,7 +34,9 @@ def test_every_option_of_a_command_is_a_flag_of_it(command):
             for flag in spelling.split("/"):
                 assert flag in flags, (command, flag)
     taken = {p.name for p in _command(command).params}
-    assert taken - {"articles", "folder", "version"} == {o.param for o in options.for_command(command)}
+    assert taken - {"articles", "folder", "version"} == {
+        o.param for o in options.for_command(command)
+    }
 
 
 def test_configuration_keys_and_settings_come_from_the_table():
@@ -46,8 +50,15 @@ def test_configuration_keys_and_settings_come_from_the_table():
 
 
 def test_a_new_option_is_one_table_entry(monkeypatch):
-    extra = options.Option("window", "window", ("--window",), "A dummy option.", commands=(options.CHECK,),
-                           describe="a dummy key", default="3")
+    extra = options.Option(
+        "window",
+        "window",
+        ("--window",),
+        "A dummy option.",
+        commands=(options.CHECK,),
+        describe="a dummy key",
+        default="3",
+    )
     monkeypatch.setattr(options, "OPTIONS", (*options.OPTIONS, extra))
     assert options.config_keys()["window"] == (str, "a dummy key")
     assert options.defaults()["window"] == "3"

@@ -22,10 +22,22 @@ def test_seed_has_seven_quotations_at_exact_offsets() -> None:
     assert warnings == ()
     text = doc.text
     expected = [
-        ("Two leaders discussed both countries’ willingness", "by February 5,", "the White House press release"),
-        ("President Biden made clear that the United States", "harm us or our allies,", "the White House statement"),
+        (
+            "Two leaders discussed both countries’ willingness",
+            "by February 5,",
+            "the White House press release",
+        ),
+        (
+            "President Biden made clear that the United States",
+            "harm us or our allies,",
+            "the White House statement",
+        ),
         ("The two presidents agreed to maintain", "going forward,", "the White House statement"),
-        ("his [Biden’s] intention was also", "our national interests.", "Biden's white house press secretary Jen Psaki"),
+        (
+            "his [Biden’s] intention was also",
+            "our national interests.",
+            "Biden's white house press secretary Jen Psaki",
+        ),
         ("Putin’s puppet", "Putin’s puppet", None),
         ("I find that we can both operate", "in Afghanistan.", "Biden"),
         ("have asked the agencies in question", "with the Russians.", "Biden"),
@@ -33,7 +45,7 @@ def test_seed_has_seven_quotations_at_exact_offsets() -> None:
     assert len(quotes) == 7
     for q, (begin, end, speaker) in zip(quotes, expected, strict=True):
         assert q.text.startswith(begin) and q.text.endswith(end)
-        assert text[q.start:q.end] == q.text
+        assert text[q.start : q.end] == q.text
         assert text[q.start - 1] in "“‘" and text[q.end] in "”’"
         assert q.speaker == speaker
         assert q.depth == 0 and not q.unclosed
@@ -43,7 +55,10 @@ def test_seed_has_seven_quotations_at_exact_offsets() -> None:
 
 def test_nested_single_inside_double() -> None:
     quotes, _ = _quotes("“He called it ‘a hoax’ on Tuesday,” she said.")
-    assert [(q.text, q.depth) for q in quotes] == [("He called it ‘a hoax’ on Tuesday,", 0), ("a hoax", 1)]
+    assert [(q.text, q.depth) for q in quotes] == [
+        ("He called it ‘a hoax’ on Tuesday,", 0),
+        ("a hoax", 1),
+    ]
     assert quotes[0].speaker == "she"
 
 
@@ -54,14 +69,18 @@ def test_interrupted_quotation_shares_its_speaker() -> None:
 
 
 def test_quotation_over_several_sentences() -> None:
-    quotes, _ = _quotes('Biden said: "We will act. We mean it. Nobody should doubt it." Then he left.')
+    quotes, _ = _quotes(
+        'Biden said: "We will act. We mean it. Nobody should doubt it." Then he left.'
+    )
     assert len(quotes) == 1
     assert quotes[0].text == "We will act. We mean it. Nobody should doubt it."
     assert quotes[0].speaker == "Biden"
 
 
 def test_apostrophes_are_not_quotations() -> None:
-    quotes, warnings = _quotes("Russia’s leader and the leaders’ aides met. It's rock 'n' roll in the '90s.")
+    quotes, warnings = _quotes(
+        "Russia’s leader and the leaders’ aides met. It's rock 'n' roll in the '90s."
+    )
     assert quotes == ()
     assert warnings == ()
 
@@ -86,7 +105,9 @@ def test_according_to() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab ,.\u201c\u201d\u2018\u2019\"'\n[]…")), max_size=150))
+@given(
+    st.text(alphabet=st.sampled_from(list("ab ,.\u201c\u201d\u2018\u2019\"'\n[]…")), max_size=150)
+)
 def test_quotations_lie_inside_the_text(text: str) -> None:
     if not text.strip():
         return
@@ -94,7 +115,7 @@ def test_quotations_lie_inside_the_text(text: str) -> None:
     quotes, warnings = extract_quotes(doc, segment(doc))
     for q in quotes:
         assert 0 <= q.start < q.end <= len(text)
-        assert text[q.start:q.end] == q.text
+        assert text[q.start : q.end] == q.text
     for w in warnings:
         assert w.start is not None and 0 <= w.start < len(text)
 

@@ -15,12 +15,23 @@ ENC = ADVERSARIAL / "encoding" / "charset_normalizer_data"
 
 # the encodings upstream's own tests assert for these files (SOURCE.txt)
 EXPECTED = {
-    "sample-arabic-1.txt": "cp1256", "sample-french-1.txt": "cp1252", "sample-chinese.txt": "big5",
-    "sample-greek.txt": "cp1253", "sample-greek-2.txt": "cp1253", "sample-hebrew-2.txt": "cp1255",
-    "sample-hebrew-3.txt": "cp1255", "sample-korean.txt": "cp949", "sample-turkish.txt": "cp1254",
-    "sample-russian.txt": "mac_cyrillic", "sample-english.bom.txt": "utf-8-sig",
-    "sample-arabic.txt": "utf-8", "sample-russian-2.txt": "utf-8", "sample-russian-3.txt": "utf-8",
-    "sample-french.txt": "utf-8", "sample-bulgarian.txt": "utf-8", "sample-spanish.txt": "utf-8",
+    "sample-arabic-1.txt": "cp1256",
+    "sample-french-1.txt": "cp1252",
+    "sample-chinese.txt": "big5",
+    "sample-greek.txt": "cp1253",
+    "sample-greek-2.txt": "cp1253",
+    "sample-hebrew-2.txt": "cp1255",
+    "sample-hebrew-3.txt": "cp1255",
+    "sample-korean.txt": "cp949",
+    "sample-turkish.txt": "cp1254",
+    "sample-russian.txt": "mac_cyrillic",
+    "sample-english.bom.txt": "utf-8-sig",
+    "sample-arabic.txt": "utf-8",
+    "sample-russian-2.txt": "utf-8",
+    "sample-russian-3.txt": "utf-8",
+    "sample-french.txt": "utf-8",
+    "sample-bulgarian.txt": "utf-8",
+    "sample-spanish.txt": "utf-8",
     "sample-polish.txt": "utf-8",
 }
 
@@ -38,7 +49,9 @@ def test_charset_samples_decode_to_the_right_text(name: str) -> None:
     doc = read_document(path, "A")
     expected = EXPECTED[name]
     # same text as decoding with the encoding upstream asserts
-    assert doc.text == path.read_bytes().decode("utf-8-sig" if expected == "utf-8-sig" else expected)
+    assert doc.text == path.read_bytes().decode(
+        "utf-8-sig" if expected == "utf-8-sig" else expected
+    )
     assert "\ufffd" not in doc.text
 
 
@@ -75,7 +88,7 @@ def test_forced_encoding() -> None:
         (b"   \n\t\r\n ", "no text"),
         (b"\x00\x00\x00\x00", "binary"),
         (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04", "binary"),
-        (b"He said \"yes\".\x00\x00 and more", "binary"),
+        (b'He said "yes".\x00\x00 and more', "binary"),
     ],
 )
 def test_refused_inputs_name_the_file(data: bytes, message: str) -> None:
@@ -95,9 +108,12 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 def test_html_main_text_is_extracted(tmp_path: Path) -> None:
     page = tmp_path / "story.html"
     page.write_text(
-        "<html><head><title>t</title><script>alert(1)</script></head><body><nav>Home | About | Contact</nav>"
-        "<article><h1>Biden and Putin speak</h1><p>President Biden spoke with President Putin on Tuesday. "
-        "They discussed extending New START for five years.</p><p>The two presidents agreed to maintain "
+        "<html><head><title>t</title><script>alert(1)</script></head><body><nav>Home | About | "
+        "Contact</nav>"
+        "<article><h1>Biden and Putin speak</h1><p>President Biden spoke with President Putin on "
+        "Tuesday. "
+        "They discussed extending New START for five years.</p><p>The two presidents agreed to "
+        "maintain "
         "transparent and consistent communication going forward, officials said.</p></article>"
         "<footer>Copyright 2021</footer></body></html>",
         encoding="utf-8",
@@ -134,7 +150,9 @@ def _minimal_pdf(text: str) -> bytes:
 
 def test_pdf_text_is_extracted(tmp_path: Path) -> None:
     pdf = tmp_path / "readout.pdf"
-    pdf.write_bytes(_minimal_pdf("The two presidents agreed to maintain transparent communication."))
+    pdf.write_bytes(
+        _minimal_pdf("The two presidents agreed to maintain transparent communication.")
+    )
     doc = read_document(pdf, "S1")
     assert doc.format == "pdf"
     assert "The two presidents agreed to maintain transparent communication." in doc.text
@@ -148,7 +166,9 @@ def test_broken_pdf_is_refused(tmp_path: Path) -> None:
 
 
 def test_ftfy_negative_cases_come_through_unchanged(tmp_path: Path) -> None:
-    cases = json.loads(need(ADVERSARIAL / "encoding" / "ftfy_test_cases" / "negative.json").read_text("utf-8"))
+    cases = json.loads(
+        need(ADVERSARIAL / "encoding" / "ftfy_test_cases" / "negative.json").read_text("utf-8")
+    )
     assert len(cases) == 31
     for i, case in enumerate(cases):
         text = case["original"]
@@ -177,4 +197,9 @@ def test_an_encrypted_or_damaged_pdf_is_one_line_naming_the_file(tmp_path, capsy
     damaged.write_bytes(b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n")
     for path, words in ((locked, "encrypted"), (damaged, "cannot read PDF")):
         code, _, err = run_cli([str(path), "--against", str(path)], capsys)
-        assert code == 2 and err.startswith(f"Error: {path}: ") and words in err and err.count("\n") == 1, err
+        assert (
+            code == 2
+            and err.startswith(f"Error: {path}: ")
+            and words in err
+            and err.count("\n") == 1
+        ), err

@@ -29,8 +29,17 @@ from verify.report.html import script_json
 from verify.report.markdown import md
 
 GOLDEN = ROOT / "tests" / "golden"
-SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-EXT = {"text": "txt", "json": "json", "html": "html", "sarif": "sarif", "github": "github.txt", "markdown": "md"}
+SCHEMA = json.loads(
+    (ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+)
+EXT = {
+    "text": "txt",
+    "json": "json",
+    "html": "html",
+    "sarif": "sarif",
+    "github": "github.txt",
+    "markdown": "md",
+}
 
 
 def scrub(text: str) -> str:
@@ -42,7 +51,9 @@ def judge_seed() -> Report:
     cwd = os.getcwd()
     os.chdir(ROOT)  # relative paths in every report, as a user running from the repository sees
     try:
-        return verify_files("corpora/seed/article.txt", ["corpora/seed/official.txt"], embedder=FakeEmbedder())
+        return verify_files(
+            "corpora/seed/article.txt", ["corpora/seed/official.txt"], embedder=FakeEmbedder()
+        )
     finally:
         os.chdir(cwd)
 
@@ -83,8 +94,16 @@ def test_sarif_validates_and_points_into_the_article(report: Report) -> None:
     for result, unit in zip(run["results"], found, strict=True):
         assert rule_ids[result["ruleIndex"]] == result["ruleId"] == f"verify/{unit.verdict}"
         region = result["locations"][0]["physicalLocation"]["region"]
-        assert lines[region["startLine"] - 1][region["startColumn"] - 1:].startswith(unit.text[:20])
-        assert result["level"] == ("error" if unit.verdict in report.fail_on else "warning" if unit.verdict != "copied" else "note")
+        assert lines[region["startLine"] - 1][region["startColumn"] - 1 :].startswith(
+            unit.text[:20]
+        )
+        assert result["level"] == (
+            "error"
+            if unit.verdict in report.fail_on
+            else "warning"
+            if unit.verdict != "copied"
+            else "note"
+        )
 
 
 def test_github_annotations_point_at_the_unit(report: Report) -> None:
@@ -92,16 +111,22 @@ def test_github_annotations_point_at_the_unit(report: Report) -> None:
     lines = report.article.text.splitlines()
     units = {u.id: u for u in report.units}
     rows = out.splitlines()
-    assert rows and len(rows) == len([u for u in report.units if u.verdict not in ("verbatim", "supported")])
+    assert rows and len(rows) == len(
+        [u for u in report.units if u.verdict not in ("verbatim", "supported")]
+    )
     for row in rows:
-        m = re.fullmatch(r"::(error|warning|notice) file=([^,]+),line=(\d+),endLine=(\d+)(?:,col=(\d+),endColumn=(\d+))?,title=([^:]+)::(.*)", row)
+        m = re.fullmatch(
+            r"::(error|warning|notice) "
+            r"file=([^,]+),line=(\d+),endLine=(\d+)(?:,col=(\d+),endColumn=(\d+))?,title=([^:]+)::(.*)",
+            row,
+        )
         assert m, row
         level, path, line, _end_line, col, end_col, title, _message = m.groups()
         assert path == "corpora/seed/article.txt"
         unit = units[title.split(" ")[0]]
         assert int(line) == unit.line
         if col:
-            assert lines[int(line) - 1][int(col) - 1:int(end_col) - 1] == unit.text
+            assert lines[int(line) - 1][int(col) - 1 : int(end_col) - 1] == unit.text
         assert level == ("error" if unit.verdict in report.fail_on else "warning")
     q2 = next(r for r in rows if "title=Q2 " in r)
     assert "USA → us (pronoun); its → our (pronoun)" in q2
@@ -165,19 +190,53 @@ BENIGN_SOURCE = "The minister said we will act. Officials met on Monday."
 def benign() -> Skeleton:
     doc = document_from_text(BENIGN_ARTICLE, "article.txt", "A")
     src = document_from_text(BENIGN_SOURCE, "source.txt", "S1")
-    return skeleton(get_reporter("html").render(verify_documents(doc, [src], embedder=FakeEmbedder())))
+    return skeleton(
+        get_reporter("html").render(verify_documents(doc, [src], embedder=FakeEmbedder()))
+    )
 
 
 def _allowed(page: Skeleton, benign: Skeleton) -> None:
     kinds = set(benign.elements)
     # the same fixed elements: one CSP meta, one style, two scripts (data and code) ...
     for tag in ("script", "style", "meta", "html", "head", "body", "title"):
-        assert [e for e in page.elements if e[0] == tag] == [e for e in benign.elements if e[0] == tag], tag
+        assert [e for e in page.elements if e[0] == tag] == [
+            e for e in benign.elements if e[0] == tag
+        ], tag
     # ... every other element and attribute name is one the template writes ...
     extra = {e for e in page.elements if e not in kinds}
-    assert all(e[0] in ("span", "li", "h2", "div", "tr", "td", "blockquote", "p", "del", "ins", "mark", "table",
-                        "thead", "tbody", "th", "ol", "ul", "section", "b", "article", "h3", "button") for e in extra), extra
-    assert not any(a.startswith("on") or a in ("href", "src", "style", "action", "formaction") for e in page.elements for a in e[1])
+    assert all(
+        e[0]
+        in (
+            "span",
+            "li",
+            "h2",
+            "div",
+            "tr",
+            "td",
+            "blockquote",
+            "p",
+            "del",
+            "ins",
+            "mark",
+            "table",
+            "thead",
+            "tbody",
+            "th",
+            "ol",
+            "ul",
+            "section",
+            "b",
+            "article",
+            "h3",
+            "button",
+        )
+        for e in extra
+    ), extra
+    assert not any(
+        a.startswith("on") or a in ("href", "src", "style", "action", "formaction")
+        for e in page.elements
+        for a in e[1]
+    )
     # ... and the code is the page's own: no input text in a script or style but the escaped JSON
     assert page.raw[0] == benign.raw[0]  # style
     assert page.raw[-1] == benign.raw[-1]  # script
@@ -190,16 +249,31 @@ def test_hostile_text_leaves_html_structure_unchanged(role: str, benign: Skeleto
     reporter = get_reporter("html")
     for line in lines:
         if role == "article":
-            art, src = document_from_text(line, "article.txt", "A"), document_from_text(BENIGN_SOURCE, "source.txt", "S1")
+            art, src = (
+                document_from_text(line, "article.txt", "A"),
+                document_from_text(BENIGN_SOURCE, "source.txt", "S1"),
+            )
         elif role == "source":
-            art, src = document_from_text(BENIGN_ARTICLE, "article.txt", "A"), document_from_text(line, "source.txt", "S1")
+            art, src = (
+                document_from_text(BENIGN_ARTICLE, "article.txt", "A"),
+                document_from_text(line, "source.txt", "S1"),
+            )
         else:
-            art, src = document_from_text(BENIGN_ARTICLE, line, "A"), document_from_text(BENIGN_SOURCE, line + ".src", "S1")
+            art, src = (
+                document_from_text(BENIGN_ARTICLE, line, "A"),
+                document_from_text(BENIGN_SOURCE, line + ".src", "S1"),
+            )
         report = verify_documents(art, [src], embedder=fake)
         page = reporter.render(report)
         _allowed(skeleton(page), benign)
-        data = json.loads(page.split('<script type="application/json" id="verify-data">', 1)[1].split("</script>", 1)[0])
-        assert data["units"] == json.loads(json.dumps(report.to_dict()["units"]))  # the data round-trips exactly
+        data = json.loads(
+            page.split('<script type="application/json" id="verify-data">', 1)[1].split(
+                "</script>", 1
+            )[0]
+        )
+        assert data["units"] == json.loads(
+            json.dumps(report.to_dict()["units"])
+        )  # the data round-trips exactly
 
 
 def test_hostile_text_is_shown_as_text(benign: Skeleton) -> None:
@@ -216,11 +290,17 @@ def test_hostile_text_is_shown_as_text(benign: Skeleton) -> None:
 
 def test_html_is_self_contained(report: Report) -> None:
     page = get_reporter("html").render(report)
-    assert not re.search(r"""(?<![\w-])(?:src|href)\s*=|@import|url\(|https?://""", page.split('id="verify-data"')[0])
+    assert not re.search(
+        r"""(?<![\w-])(?:src|href)\s*=|@import|url\(|https?://""", page.split('id="verify-data"')[0]
+    )
     csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
     assert csp
     policy = html.unescape(csp.group(1))
-    assert "default-src 'none'" in policy and "unsafe-inline" not in policy and "script-src 'sha256-" in policy
+    assert (
+        "default-src 'none'" in policy
+        and "unsafe-inline" not in policy
+        and "script-src 'sha256-" in policy
+    )
 
 
 def test_a_new_report_gets_the_mode_a_plain_file_gets(tmp_path):

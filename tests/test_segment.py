@@ -13,7 +13,11 @@ from verify.segment import segment
 
 
 def _texts(text: str, source: bool = False) -> list[str]:
-    return [s.text for s in segment(document_from_text(text, "t", "A"), is_source=source) if s.role == "body"]
+    return [
+        s.text
+        for s in segment(document_from_text(text, "t", "A"), is_source=source)
+        if s.role == "body"
+    ]
 
 
 def test_seed_article_sentences_roles_and_lines() -> None:
@@ -28,7 +32,7 @@ def test_seed_article_sentences_roles_and_lines() -> None:
     assert len(body) == 13
     assert body[-1].text.startswith("He added,") and body[-1].line == 9
     for s in sents:
-        assert doc.text[s.start:s.end] == s.text
+        assert doc.text[s.start : s.end] == s.text
 
 
 def test_seed_source_sections() -> None:
@@ -39,22 +43,37 @@ def test_seed_source_sections() -> None:
         if s.section not in sections:
             sections.append(s.section)
     assert sections[:12] == [
-        "With Russia", "With Japan", "With India", "With NATO", "With Germany", "With France",
-        "With United Kingdom", "With Israel", "With Mexico", "With Canada", "With South Korea", "With Afghanistan",
+        "With Russia",
+        "With Japan",
+        "With India",
+        "With NATO",
+        "With Germany",
+        "With France",
+        "With United Kingdom",
+        "With Israel",
+        "With Mexico",
+        "With Canada",
+        "With South Korea",
+        "With Afghanistan",
     ]
     russia = [s.text for s in sents if s.section == "With Russia"]
     assert len(russia) == 7
-    assert russia[0] == "President Joseph R. Biden, Jr. spoke with President Vladimir Putin of Russia."
+    assert (
+        russia[0] == "President Joseph R. Biden, Jr. spoke with President Vladimir Putin of Russia."
+    )
 
 
 def test_news_abbreviations_split_right() -> None:
     text = (
-        "President Joseph R. Biden, Jr. spoke with Mr. Sullivan on Feb. 5 about the U.S.-Japan alliance. "
-        "He said the U.S. will act. \u201cWe will act. We mean it,\u201d he said. The talks were in the U.S. "
+        "President Joseph R. Biden, Jr. spoke with Mr. Sullivan on Feb. 5 about the U.S.-Japan "
+        "alliance. "
+        "He said the U.S. will act. \u201cWe will act. We mean it,\u201d he said. The talks were "
+        "in the U.S. "
         "It ended there."
     )
     assert _texts(text) == [
-        "President Joseph R. Biden, Jr. spoke with Mr. Sullivan on Feb. 5 about the U.S.-Japan alliance.",
+        "President Joseph R. Biden, Jr. spoke with Mr. Sullivan on Feb. 5 about the U.S.-Japan "
+        "alliance.",
         "He said the U.S. will act.",
         "\u201cWe will act.",
         "We mean it,\u201d he said.",
@@ -72,13 +91,21 @@ def test_hard_wrapped_lines_are_one_paragraph() -> None:
 
 
 def test_markdown_heading_and_byline() -> None:
-    doc = document_from_text("# Biden calls Putin\n\nBy Jane Smith\n\nThe call lasted an hour.", "t", "A")
+    doc = document_from_text(
+        "# Biden calls Putin\n\nBy Jane Smith\n\nThe call lasted an hour.", "t", "A"
+    )
     roles = [(s.role, s.text) for s in segment(doc)]
-    assert roles == [("heading", "Biden calls Putin"), ("byline", "By Jane Smith"), ("body", "The call lasted an hour.")]
+    assert roles == [
+        ("heading", "Biden calls Putin"),
+        ("byline", "By Jane Smith"),
+        ("body", "The call lasted an hour."),
+    ]
 
 
 def test_wire_dateline() -> None:
-    doc = document_from_text("WASHINGTON (Reuters) \u2014 President Biden spoke with Putin.", "t", "A")
+    doc = document_from_text(
+        "WASHINGTON (Reuters) \u2014 President Biden spoke with Putin.", "t", "A"
+    )
     sents = segment(doc)
     assert sents[0].role == "dateline"
     assert sents[1].text == "President Biden spoke with Putin."
@@ -93,7 +120,7 @@ def test_presidential_speeches_segment_cleanly() -> None:
         sents = segment(doc, is_source=True)
         assert len(sents) > 5
         for s in sents:
-            assert doc.text[s.start:s.end] == s.text
+            assert doc.text[s.start : s.end] == s.text
             assert s.text == s.text.strip()
         # sentences come in order and do not overlap
         for a, b in itertools.pairwise(sents):
@@ -101,7 +128,12 @@ def test_presidential_speeches_segment_cleanly() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab .,!?\u201c\u201d\"'\u2019\n\r\t\u2028Mr.U.S#:-")), max_size=200))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab .,!?\u201c\u201d\"'\u2019\n\r\t\u2028Mr.U.S#:-")),
+        max_size=200,
+    )
+)
 def test_sentences_map_back_to_original_characters(text: str) -> None:
     if not text.strip():
         return
@@ -109,7 +141,7 @@ def test_sentences_map_back_to_original_characters(text: str) -> None:
     sents = segment(doc)
     last = 0
     for s in sents:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
         assert s.start >= last
         last = s.end
         assert s.line == doc.line(s.start)

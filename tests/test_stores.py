@@ -10,7 +10,11 @@ import numpy as np
 from tests.conftest import FakeEmbedder
 from verify.stores import MemoStore, SourceEmbedder, source_embedder, text_key
 
-TEXTS = ["The United States does not seek conflict.", "We will defend our allies.", "Sanctions remain."]
+TEXTS = [
+    "The United States does not seek conflict.",
+    "We will defend our allies.",
+    "Sanctions remain.",
+]
 
 
 class ReadOnly:

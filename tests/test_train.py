@@ -32,8 +32,26 @@ def test_dev_training_parts_never_read_the_report_sets():
 def test_a_tiny_run_trains_exports_and_scores(tmp_path):
     train = need(SHARED / "train")
     out = tmp_path / "model"
-    assert main(["--data", str(train), "--out", str(out), "--max-pairs", "48", "--holdout", "16",
-                 "--batch-size", "16", "--max-tokens", "64", "--no-bf16"]) == 0
+    assert (
+        main(
+            [
+                "--data",
+                str(train),
+                "--out",
+                str(out),
+                "--max-pairs",
+                "48",
+                "--holdout",
+                "16",
+                "--batch-size",
+                "16",
+                "--max-tokens",
+                "64",
+                "--no-bf16",
+            ]
+        )
+        == 0
+    )
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["pairs"] == 48 and manifest["held_out_for_calibration"] == 16
     assert manifest["summary"]["steps"] == 3 and len(manifest["files"]) == 6
@@ -44,8 +62,13 @@ def test_a_tiny_run_trains_exports_and_scores(tmp_path):
     assert main(["--export", str(out), "--out", str(onnx_dir)]) == 0
     from verify.pairmodel import OnnxPairModel
 
-    pairs = [("The two presidents agreed to maintain transparent communication.", "The leaders agreed to keep talking."),
-             ("A man is playing a guitar.", "Nobody is playing an instrument.")]
+    pairs = [
+        (
+            "The two presidents agreed to maintain transparent communication.",
+            "The leaders agreed to keep talking.",
+        ),
+        ("A man is playing a guitar.", "Nobody is playing an instrument."),
+    ]
     probs = OnnxPairModel(str(onnx_dir)).predict(pairs)
     assert probs.shape == (2, len(LABELS)) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
 
@@ -55,7 +78,9 @@ def test_a_tiny_run_trains_exports_and_scores(tmp_path):
     model = AutoModelForSequenceClassification.from_pretrained(out)
     tok = AutoTokenizer.from_pretrained(out)
     with torch.no_grad():
-        ref = model(**tok([p[0] for p in pairs], [p[1] for p in pairs], padding=True, return_tensors="pt")).logits.softmax(-1)
+        ref = model(
+            **tok([p[0] for p in pairs], [p[1] for p in pairs], padding=True, return_tensors="pt")
+        ).logits.softmax(-1)
     assert np.allclose(probs, ref.numpy(), atol=1e-4)
 
 

@@ -64,14 +64,18 @@ def test_the_report_script_uses_the_table_s_nearest_passage_rule():
 
 
 def test_the_sarif_rules_cover_every_finding_verdict(seed_fake_report):
-    rules = json.loads(get_reporter("sarif").render(seed_fake_report))["runs"][0]["tool"]["driver"]["rules"]
+    rules = json.loads(get_reporter("sarif").render(seed_fake_report))["runs"][0]["tool"]["driver"][
+        "rules"
+    ]
     assert [r["id"].split("/")[-1] for r in rules] == [v for v in VERDICTS if not BY_NAME[v].clean]
 
 
 def test_escape_sequences_in_copy_never_reach_the_terminal_raw():
     """A quotation holding ESC[2J (clear screen) or a carriage return cannot rewrite its verdict."""
-    article = ("The minister said the plan \x1b[2J\x1b[1;1Hwas \u201cfully funded\x1b]0;pwned\x07\u201d, "
-               "officials confirmed.\rverbatim\n")
+    article = (
+        "The minister said the plan \x1b[2J\x1b[1;1Hwas \u201cfully funded\x1b]0;pwned\x07\u201d, "
+        "officials confirmed.\rverbatim\n"
+    )
     official = "The plan is fully funded, the minister said.\n"
     report = verify_texts(article, [official], embedder=FakeEmbedder())
     for fmt in ("text", "markdown", "github"):

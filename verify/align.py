@@ -16,7 +16,9 @@ from rapidfuzz.distance import Indel, Levenshtein
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarities of unit-length rows: shape (len(a), len(b))."""
     if a.size == 0 or b.size == 0:
-        return np.zeros((a.shape[0] if a.ndim == 2 else 0, b.shape[0] if b.ndim == 2 else 0), dtype=np.float32)
+        return np.zeros(
+            (a.shape[0] if a.ndim == 2 else 0, b.shape[0] if b.ndim == 2 else 0), dtype=np.float32
+        )
     return np.clip(a @ b.T, -1.0, 1.0)
 
 
@@ -28,12 +30,16 @@ def top_indices(scores: np.ndarray, k: int) -> list[int]:
     return [int(i) for i in order[:k]]
 
 
-def lexical_candidates(query: Sequence[str], passages: Sequence[Sequence[str]], k: int) -> list[tuple[int, float]]:
+def lexical_candidates(
+    query: Sequence[str], passages: Sequence[Sequence[str]], k: int
+) -> list[tuple[int, float]]:
     """(passage index, partial-ratio score 0..1) of the ``k`` passages whose tokens best
     contain the query's tokens, best first."""
     if not query or not passages:
         return []
-    found = process.extract(list(query), passages, scorer=fuzz.partial_ratio, processor=None, limit=None)
+    found = process.extract(
+        list(query), passages, scorer=fuzz.partial_ratio, processor=None, limit=None
+    )
     ranked = sorted(((idx, score / 100.0) for _, score, idx in found), key=lambda t: (-t[1], t[0]))
     return ranked[:k]
 
@@ -59,8 +65,12 @@ class TokenAlignment:
     similarity: float  # Indel-style: 2 * matched / (article tokens + window tokens)
 
 
-def align_tokens(article: Sequence[str], source: Sequence[str], gaps: frozenset[int] = frozenset(),
-                 free_gap: bool = False) -> TokenAlignment:
+def align_tokens(
+    article: Sequence[str],
+    source: Sequence[str],
+    gaps: frozenset[int] = frozenset(),
+    free_gap: bool = False,
+) -> TokenAlignment:
     """Align article tokens to the best window of source tokens.
 
     ``gaps``: article token positions before which an editorial gap stands (``[…]``
@@ -138,7 +148,11 @@ def _trim_edges(ops: list[Op], article: Sequence[str], source: Sequence[str]) ->
         for k in (2, 3):
             if k > d.src_end - d.src_start:
                 break
-            src = source[d.src_end - k:d.src_end] if at_start else source[d.src_start:d.src_start + k]
+            src = (
+                source[d.src_end - k : d.src_end]
+                if at_start
+                else source[d.src_start : d.src_start + k]
+            )
             if notation_kind(" ".join(article[a0:a1]), " ".join(src)):
                 width = k
                 break
@@ -160,15 +174,24 @@ def _drop_chance_edges(ops: list[Op], article: Sequence[str]) -> list[Op]:
     equal = [i for i, o in enumerate(ops) if o.tag == "equal"]
     if len(equal) >= 2:
         last, prev = ops[equal[-1]], ops[equal[-2]]
-        if last.art_end - last.art_start == 1 and not is_content(article[last.art_start]) \
-                and _only_added(ops[equal[-2] + 1:equal[-1]]):
-            ops = [*ops[:equal[-2] + 1], Op("insert", prev.src_end, prev.src_end, prev.art_end, len(article))]
+        if (
+            last.art_end - last.art_start == 1
+            and not is_content(article[last.art_start])
+            and _only_added(ops[equal[-2] + 1 : equal[-1]])
+        ):
+            ops = [
+                *ops[: equal[-2] + 1],
+                Op("insert", prev.src_end, prev.src_end, prev.art_end, len(article)),
+            ]
     equal = [i for i, o in enumerate(ops) if o.tag == "equal"]
     if len(equal) >= 2:
         first, nxt = ops[equal[0]], ops[equal[1]]
-        if first.art_end - first.art_start == 1 and not is_content(article[first.art_start]) \
-                and _only_added(ops[equal[0] + 1:equal[1]]):
-            ops = [Op("insert", nxt.src_start, nxt.src_start, 0, nxt.art_start), *ops[equal[1]:]]
+        if (
+            first.art_end - first.art_start == 1
+            and not is_content(article[first.art_start])
+            and _only_added(ops[equal[0] + 1 : equal[1]])
+        ):
+            ops = [Op("insert", nxt.src_start, nxt.src_start, 0, nxt.art_start), *ops[equal[1] :]]
     return ops
 
 
@@ -187,8 +210,12 @@ def _merge(ops: list[Op]) -> list[Op]:
     i = 0
     while i < len(ops):
         op = ops[i]
-        if i + 2 < len(ops) and ops[i + 1].tag == "equal" and ops[i + 1].art_end - ops[i + 1].art_start == 1 \
-                and {op.tag, ops[i + 2].tag} == {"delete", "insert"}:
+        if (
+            i + 2 < len(ops)
+            and ops[i + 1].tag == "equal"
+            and ops[i + 1].art_end - ops[i + 1].art_start == 1
+            and {op.tag, ops[i + 2].tag} == {"delete", "insert"}
+        ):
             last = ops[i + 2]
             out.append(Op("replace", op.src_start, last.src_end, op.art_start, last.art_end))
             i += 3
@@ -201,8 +228,13 @@ def _merge(ops: list[Op]) -> list[Op]:
 def _merge_adjacent(ops: list[Op]) -> list[Op]:
     out: list[Op] = []
     for op in ops:
-        if out and op.tag != "equal" and out[-1].tag != "equal" and out[-1].src_end == op.src_start \
-                and out[-1].art_end == op.art_start:
+        if (
+            out
+            and op.tag != "equal"
+            and out[-1].tag != "equal"
+            and out[-1].src_end == op.src_start
+            and out[-1].art_end == op.art_start
+        ):
             prev = out.pop()
             src_len = op.src_end - prev.src_start
             art_len = op.art_end - prev.art_start

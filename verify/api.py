@@ -58,7 +58,9 @@ def verify_many(
     the sources and loading the model once; one report per article, in order."""
     settings = settings or Settings()
     if not sources:
-        raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
+        raise ConfigError(
+            "no source given: pass --against FILE or set 'against' in the configuration"
+        )
     from verify.archive import is_archive
 
     archive_paths = [os.fspath(p) for p in sources if is_archive(os.fspath(p))]
@@ -74,11 +76,18 @@ def verify_many(
         embedder = source_embedder(embedder or default_embedder(settings)).with_stores(MemoStore())
     if not archive_paths:
         return [verify_documents(art, docs, settings, embedder) for art in arts]
-    return _against_archives(arts, docs, archive_paths, settings, embedder or default_embedder(settings))
+    return _against_archives(
+        arts, docs, archive_paths, settings, embedder or default_embedder(settings)
+    )
 
 
-def _against_archives(arts: Sequence[Document], docs: Sequence[Document], archive_paths: Sequence[str],
-                      settings: Settings, embedder: Embedder) -> list[Report]:
+def _against_archives(
+    arts: Sequence[Document],
+    docs: Sequence[Document],
+    archive_paths: Sequence[str],
+    settings: Settings,
+    embedder: Embedder,
+) -> list[Report]:
     """Each article against the given files plus the archive documents it draws on."""
     from verify.archive import Archive, ArchiveStore, check_model, documents_for
 
@@ -93,7 +102,9 @@ def _against_archives(arts: Sequence[Document], docs: Sequence[Document], archiv
             for a in archives:
                 chosen += documents_for(a, art, settings, embedder)
             renamed = [(replace(d, id=f"S{i + 1}"), ss) for i, (d, ss) in enumerate(chosen)]
-            segmented = {d.id: tuple(replace(s, doc=d.id) for s in ss) for d, ss in renamed if ss is not None}
+            segmented = {
+                d.id: tuple(replace(s, doc=d.id) for s in ss) for d, ss in renamed if ss is not None
+            }
             reports.append(verify_documents(art, [d for d, _ in renamed], settings, emb, segmented))
         return reports
     finally:
@@ -149,7 +160,9 @@ def verify_documents(
     th = settings.thresholds
     art_sents = segment(article)
     known = segmented or {}
-    src_sents = tuple(s for d in sources for s in (known[d.id] if d.id in known else segment(d, is_source=True)))
+    src_sents = tuple(
+        s for d in sources for s in (known[d.id] if d.id in known else segment(d, is_source=True))
+    )
     quotes, warnings = extract_quotes(article, art_sents)
     warns = sorted([*warnings, *_character_warnings(article)], key=lambda w: (w.start or 0, w.kind))
     index = SourceIndex.build(sources, src_sents, th.min_clause_words)
@@ -179,25 +192,31 @@ def verify_documents(
     scorer: Scorer = EmptyScorer()
     if need_model:
         scorer = EmbeddingScorer(index, source_embedder(embedder or default_embedder(settings)))
-    q_sims, c_sims, cl_sims = scorer.sentence_scores([
-        [q_inputs[i].norm.text for i in pending_quotes],
-        [ci.compared.replace(" \u2026 ", " ") for ci in claims],
-        [c.text for ci in claims for c in ci.clauses],
-    ])
+    q_sims, c_sims, cl_sims = scorer.sentence_scores(
+        [
+            [q_inputs[i].norm.text for i in pending_quotes],
+            [ci.compared.replace(" \u2026 ", " ") for ci in claims],
+            [c.text for ci in claims for c in ci.clauses],
+        ]
+    )
     pairs = (pair_model or default_pair_model(settings)) if claims and index.sentences else None
     unit_vectors: list[np.ndarray] = []
     for row, i in enumerate(pending_quotes):
-        q_units[i] = judge_quote_semantic(f"Q{i + 1}", q_inputs[i], index, q_sims[row], q_lex[i], th)
+        q_units[i] = judge_quote_semantic(
+            f"Q{i + 1}", q_inputs[i], index, q_sims[row], q_lex[i], th
+        )
         unit_vectors.append(q_sims[row])
     claim_units: list[Unit] = []
     pos = 0
     for k, ci in enumerate(claims):
         n = len(ci.clauses)
-        sims = ClaimSims(c_sims[k], cl_sims[pos:pos + n])
+        sims = ClaimSims(c_sims[k], cl_sims[pos : pos + n])
         if pairs is None:
             claim_units.append(judge_claim(f"C{k + 1}", ci, index, sims, th))
         else:
-            judge = judge_claim_with_pairs if settings.claim_engine == "pairs" else judge_claim_hybrid
+            judge = (
+                judge_claim_with_pairs if settings.claim_engine == "pairs" else judge_claim_hybrid
+            )
             claim_units.append(judge(f"C{k + 1}", ci, index, sims, th, pairs.predict))
         pos += n
         unit_vectors.append(c_sims[k])
@@ -206,17 +225,37 @@ def verify_documents(
     for i, qi in enumerate(q_inputs):
         if qi.truncated and i in q_units:
             u = q_units[i]
-            note = (f"only its first {len(qi.tokens)} of {qi.words} words were compared word by word "
-                    f"(limit MAX_QUOTE_WORDS)")
+            note = (
+                f"only its first {len(qi.tokens)} of {qi.words} words were compared word by word "
+                f"(limit MAX_QUOTE_WORDS)"
+            )
             q_units[i] = replace(u, reason=f"{u.reason} [{note}]")
-            limit_notes.append(Warning_(article.id, "limit", f"quotation {u.id} has {qi.words} words: {note}",
-                                        u.start, u.end, u.line))
+            limit_notes.append(
+                Warning_(
+                    article.id,
+                    "limit",
+                    f"quotation {u.id} has {qi.words} words: {note}",
+                    u.start,
+                    u.end,
+                    u.line,
+                )
+            )
     limit_notes += _split_warnings(art_sents) + _split_warnings(src_sents)
-    units = sorted([q_units[i] for i in sorted(q_units)] + claim_units, key=lambda u: (u.start, u.kind != "claim"))
+    units = sorted(
+        [q_units[i] for i in sorted(q_units)] + claim_units,
+        key=lambda u: (u.start, u.kind != "claim"),
+    )
     if not units:  # never a clean pass on nothing
-        limit_notes.append(Warning_(article.id, "nothing_to_check",
-                                    "no quotation or claim found in the article: nothing was checked"))
-    warns = sorted([*warns, *limit_notes], key=lambda w: (w.doc != article.id, w.doc, w.start or 0, w.kind))
+        limit_notes.append(
+            Warning_(
+                article.id,
+                "nothing_to_check",
+                "no quotation or claim found in the article: nothing was checked",
+            )
+        )
+    warns = sorted(
+        [*warns, *limit_notes], key=lambda w: (w.doc != article.id, w.doc, w.start or 0, w.kind)
+    )
     omitted = _omitted(index, units, unit_vectors, th.omitted_max_similarity)
     return Report(
         article=article,
@@ -244,10 +283,20 @@ def _split_warnings(sentences: Sequence[Sentence]) -> list[Warning_]:
     def flush() -> None:
         if run:
             first, last = run[0], run[-1]
-            out.append(Warning_(first.doc, "limit",
-                                f"a sentence of {last.end - first.start:,} characters with no sentence punctuation was split "
-                                f"into {len(run)} pieces of at most {MAX_SENTENCE_CHARS:,} characters (limit MAX_SENTENCE_CHARS), "
-                                "each judged on its own", first.start, last.end, first.line))
+            out.append(
+                Warning_(
+                    first.doc,
+                    "limit",
+                    f"a sentence of {last.end - first.start:,} characters with no sentence "
+                    "punctuation was split "
+                    f"into {len(run)} pieces of at most {MAX_SENTENCE_CHARS:,} characters (limit "
+                    "MAX_SENTENCE_CHARS), "
+                    "each judged on its own",
+                    first.start,
+                    last.end,
+                    first.line,
+                )
+            )
             run.clear()
 
     for s in sentences:
@@ -264,24 +313,46 @@ def _split_warnings(sentences: Sequence[Sentence]) -> list[Warning_]:
 def _character_warnings(doc: Document) -> list[Warning_]:
     """Invisible characters and mixed-script words (a Cyrillic letter in a Latin word)."""
     out = []
-    words = [m for m in _WORD.finditer(doc.text) if not m.group().isascii()] if not doc.text.isascii() else []
+    words = (
+        [m for m in _WORD.finditer(doc.text) if not m.group().isascii()]
+        if not doc.text.isascii()
+        else []
+    )
     if words:
         from confusable_homoglyphs import confusables  # loads its tables: only when a word needs it
 
         for m in words:
             word = m.group()
             if confusables.is_mixed_script(word):
-                out.append(Warning_(doc.id, "mixed_script", f"word {word!r} mixes scripts",
-                                    m.start(), m.end(), doc.line(m.start())))
+                out.append(
+                    Warning_(
+                        doc.id,
+                        "mixed_script",
+                        f"word {word!r} mixes scripts",
+                        m.start(),
+                        m.end(),
+                        doc.line(m.start()),
+                    )
+                )
     for pos, ch in invisible_chars(doc.text):
         if ch == "\ufeff" and pos == 0:
             continue
-        out.append(Warning_(doc.id, "invisible_character", f"invisible character {describe_char(ch)}",
-                            pos, pos + 1, doc.line(pos)))
+        out.append(
+            Warning_(
+                doc.id,
+                "invisible_character",
+                f"invisible character {describe_char(ch)}",
+                pos,
+                pos + 1,
+                doc.line(pos),
+            )
+        )
     return out
 
 
-def _omitted(index: SourceIndex, units: Sequence[Unit], unit_vectors: list[np.ndarray], max_sim: float) -> tuple[Omitted, ...]:
+def _omitted(
+    index: SourceIndex, units: Sequence[Unit], unit_vectors: list[np.ndarray], max_sim: float
+) -> tuple[Omitted, ...]:
     used = {(e.source, e.start) for u in units for e in u.evidence}
     used_spans = [(e.source, e.start, e.end) for u in units for e in u.evidence]
     best = np.max(np.stack(unit_vectors), axis=0) if unit_vectors else None
@@ -289,7 +360,9 @@ def _omitted(index: SourceIndex, units: Sequence[Unit], unit_vectors: list[np.nd
     for i, s in enumerate(index.sentences):
         if s.role != "body":
             continue
-        if (s.doc, s.start) in used or any(d == s.doc and a < s.end and b > s.start for d, a, b in used_spans):
+        if (s.doc, s.start) in used or any(
+            d == s.doc and a < s.end and b > s.start for d, a, b in used_spans
+        ):
             continue
         if best is not None and best.size and float(best[i]) >= max_sim:
             continue

@@ -22,8 +22,12 @@ def fingerprint(unit: Unit) -> str:
     """Content key of a finding: kind, verdict, its words (white space folded) and the
     words of its first evidence passage."""
     h = hashlib.sha256()
-    for part in (unit.kind, unit.verdict, " ".join(unit.text.split()),
-                 *(" ".join(e.text.split()) for e in unit.evidence[:1])):
+    for part in (
+        unit.kind,
+        unit.verdict,
+        " ".join(unit.text.split()),
+        *(" ".join(e.text.split()) for e in unit.evidence[:1]),
+    ):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()[:32]
@@ -36,16 +40,22 @@ def create(reports: Sequence[Report]) -> str:
         for u in report.units:
             if u.verdict in CLEAN:
                 continue
-            entries.setdefault(fingerprint(u), {
-                "fingerprint": fingerprint(u),
-                "article": report.article.path,
-                "unit": u.id,
-                "kind": u.kind,
-                "verdict": u.verdict,
-                "text": u.text,
-                "evidence": u.evidence[0].text if u.evidence else None,
-            })
-    data = {"schema": SCHEMA, "findings": sorted(entries.values(), key=lambda e: (e["article"], e["fingerprint"]))}
+            entries.setdefault(
+                fingerprint(u),
+                {
+                    "fingerprint": fingerprint(u),
+                    "article": report.article.path,
+                    "unit": u.id,
+                    "kind": u.kind,
+                    "verdict": u.verdict,
+                    "text": u.text,
+                    "evidence": u.evidence[0].text if u.evidence else None,
+                },
+            )
+    data = {
+        "schema": SCHEMA,
+        "findings": sorted(entries.values(), key=lambda e: (e["article"], e["fingerprint"])),
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -55,15 +65,28 @@ def load(path: str | Path) -> frozenset[str]:
     try:
         raw = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{p}: no such baseline file (create one with: verify baseline create)") from None
+        raise ConfigError(
+            f"{p}: no such baseline file (create one with: verify baseline create)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: cannot read baseline ({getattr(exc, 'strerror', None) or exc})") from None
+        raise ConfigError(
+            f"{p}: cannot read baseline ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"{p}: baseline is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("findings"), list):
-        raise ConfigError(f"{p}: not a verify baseline (expected an object with \"schema\": \"{SCHEMA}\" and \"findings\")")
+        raise ConfigError(
+            f"{p}: baseline is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("schema") != SCHEMA
+        or not isinstance(data.get("findings"), list)
+    ):
+        raise ConfigError(
+            f'{p}: not a verify baseline (expected an object with "schema": "{SCHEMA}" and '
+            '"findings")'
+        )
     prints = []
     for i, entry in enumerate(data["findings"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):

@@ -38,8 +38,12 @@ class EmbeddingCache:
                 os.makedirs(os.path.dirname(self.path), exist_ok=True)
                 db = connect(self.path, LOCK_TIMEOUT_S, "synchronous=NORMAL")
                 # a rowid table: vectors of 1.5 kB would overflow the pages of a WITHOUT ROWID one
-                db.execute("CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, model TEXT NOT NULL, "
-                           "key BLOB NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL, UNIQUE (model, key))")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, model TEXT NOT "
+                    "NULL, "
+                    "key BLOB NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL, UNIQUE (model, "
+                    "key))"
+                )
                 self._db = db
             except (sqlite3.Error, OSError):
                 self.disabled = True
@@ -53,7 +57,12 @@ class EmbeddingCache:
         keys = {text_key(t): t for t in texts}
         found: dict[str, np.ndarray] = {}
         try:
-            rows = rows_in(db, "SELECT key, dim, vec FROM vectors WHERE model = ? AND key IN ({})", list(keys), [model])
+            rows = rows_in(
+                db,
+                "SELECT key, dim, vec FROM vectors WHERE model = ? AND key IN ({})",
+                list(keys),
+                [model],
+            )
             for key, dim, vec in rows:
                 arr = np.frombuffer(vec, dtype=np.float32)
                 if arr.size == dim and np.isfinite(arr).all():  # a NaN or a short row is a miss
@@ -69,11 +78,15 @@ class EmbeddingCache:
         db = self._conn()
         if db is None or not len(texts):
             return
-        rows = [(model, text_key(t), int(v.size), np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                for t, v in zip(texts, vectors, strict=True)]
+        rows = [
+            (model, text_key(t), int(v.size), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+            for t, v in zip(texts, vectors, strict=True)
+        ]
         try:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR IGNORE INTO vectors (model, key, dim, vec) VALUES (?, ?, ?, ?)", rows)
+            db.executemany(
+                "INSERT OR IGNORE INTO vectors (model, key, dim, vec) VALUES (?, ?, ?, ?)", rows
+            )
             db.execute("COMMIT")
         except sqlite3.Error:
             try:

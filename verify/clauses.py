@@ -39,15 +39,18 @@ _ATTRIBUTION_VERBS = (
     r"claimed|warned|acknowledged|confirmed|stressed|urged|adding|saying|noting|telling|stating"
 )
 # where or when it was said: "in its post-meeting statement", "in his speech", "on Tuesday"
-_WHERE_SAID = (r"(?:\s+(?:in|on|at|during|after|before|from|via|through|to)\s+"
-               r"(?:(?:a|an|the|his|her|its|their|our|this|that|tuesday's|monday's|[\w'’.-]+'s)\s+)?"
-               r"(?:[\w'’.-]+\s+){0,4}?"
-               r"(?:statement|speech|remarks|address|interview|conference|briefing|release|readout|call|letter|"
-               r"post|tweet|message|testimony|hearing|report|announcement|session|meeting|"
-               r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|morning|evening|"
-               r"afternoon|night|week))?")
+_WHERE_SAID = (
+    r"(?:\s+(?:in|on|at|during|after|before|from|via|through|to)\s+"
+    r"(?:(?:a|an|the|his|her|its|their|our|this|that|tuesday's|monday's|[\w'’.-]+'s)\s+)?"
+    r"(?:[\w'’.-]+\s+){0,4}?"
+    r"(?:statement|speech|remarks|address|interview|conference|briefing|release|readout|call|letter|"
+    r"post|tweet|message|testimony|hearing|report|announcement|session|meeting|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|morning|evening|"
+    r"afternoon|night|week))?"
+)
 _ATTRIBUTION = re.compile(
-    rf"^(?:according to\b.*|(?:[\w'.-]+\s+){{0,7}}(?:{_ATTRIBUTION_VERBS})(?:\s+that)?{_WHERE_SAID}|"
+    r"^(?:according "
+    rf"to\b.*|(?:[\w'.-]+\s+){{0,7}}(?:{_ATTRIBUTION_VERBS})(?:\s+that)?{_WHERE_SAID}|"
     rf"(?:{_ATTRIBUTION_VERBS})(?:\s+[\w'.-]+){{0,6}}|(?:and|but|so|that)?\s*(?:he|she|it|they|we|i)\s+(?:{_ATTRIBUTION_VERBS}))$",
     re.IGNORECASE,
 )
@@ -66,29 +69,50 @@ def attributed_to(text: str) -> str | None:
     """Who the sentence says said it: "The White House said the leaders agreed ..." ->
     "The White House"; None when it does not open with an attribution."""
     m = _ATTRIBUTED.match(text.strip())
-    if not m or m.group("who").casefold() in ("he", "she", "it", "they", "we", "i", "you", "this", "that"):
+    if not m or m.group("who").casefold() in (
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "this",
+        "that",
+    ):
         return None
     return m.group("who")
 
 
-_LEADING_LINK = re.compile(r"^(?:and|but|or|so|while|whereas|including|which|who)\s+", re.IGNORECASE)
+_LEADING_LINK = re.compile(
+    r"^(?:and|but|or|so|while|whereas|including|which|who)\s+", re.IGNORECASE
+)
 
 
 def is_attribution(text: str) -> bool:
-    """"the White House statement read", "according to officials", "he added"."""
+    """ "the White House statement read", "according to officials", "he added"."""
     return bool(_ATTRIBUTION.match(text.strip(" ,.;:!?\"'")))
 
 
-def split_clauses(norm: Normalized, segments: Sequence[tuple[int, int]], min_words: int,
-                  drop_attribution: bool = False) -> list[Clause]:
+def split_clauses(
+    norm: Normalized,
+    segments: Sequence[tuple[int, int]],
+    min_words: int,
+    drop_attribution: bool = False,
+) -> list[Clause]:
     """Clauses of the normalised text within ``segments`` (normalised offsets)."""
     pieces: list[tuple[int, int]] = []
     for seg_start, seg_end in segments:
         pos = seg_start
-        breaks = [(m.start(), m.end() if m.group().strip() else m.start() + 1)
-                  for m in _CLAUSE_BREAK.finditer(norm.text, seg_start, seg_end)]
+        breaks = [
+            (m.start(), m.end() if m.group().strip() else m.start() + 1)
+            for m in _CLAUSE_BREAK.finditer(norm.text, seg_start, seg_end)
+        ]
         # "Psaki told a press conference | that ...": the reporting is a claim of its own
-        breaks += [(m.start(1), m.start(1) + 1) for m in _REPORTED_THAT.finditer(norm.text, seg_start, seg_end)]
+        breaks += [
+            (m.start(1), m.start(1) + 1)
+            for m in _REPORTED_THAT.finditer(norm.text, seg_start, seg_end)
+        ]
         for b_start, b_end in sorted(set(breaks)):
             if b_start < pos:
                 continue
@@ -101,7 +125,7 @@ def split_clauses(norm: Normalized, segments: Sequence[tuple[int, int]], min_wor
             s += 1
         while e > s and not (norm.text[e - 1].isalnum() or norm.text[e - 1] in ".'%"):
             e -= 1
-        while e > s and norm.text[e - 1] in ".'" and "." not in norm.text[s:e - 1].split(" ")[-1]:
+        while e > s and norm.text[e - 1] in ".'" and "." not in norm.text[s : e - 1].split(" ")[-1]:
             e -= 1  # a sentence's final stop, not the one of "U.S."
         if s >= e:
             continue
@@ -111,16 +135,25 @@ def split_clauses(norm: Normalized, segments: Sequence[tuple[int, int]], min_wor
         if drop_attribution and is_attribution(norm.text[s:e]):
             continue
         clauses.append(_clause(norm, s, e, toks))
+
     # merge clauses too short to stand alone into a neighbour in the same segment
     def seg_of(c: Clause) -> int:
         return next((i for i, (a, b) in enumerate(segments) if a <= c.norm_start < b), -1)
 
     merged: list[Clause] = []
     for c in clauses:
-        if merged and (len(c.content) < min_words or len(merged[-1].content) < min_words) \
-                and seg_of(merged[-1]) == seg_of(c):
+        if (
+            merged
+            and (len(c.content) < min_words or len(merged[-1].content) < min_words)
+            and seg_of(merged[-1]) == seg_of(c)
+        ):
             prev = merged.pop()
-            c = _clause(norm, prev.norm_start, c.norm_end, tuple(tokenize(norm.text, prev.norm_start, c.norm_end)))
+            c = _clause(
+                norm,
+                prev.norm_start,
+                c.norm_end,
+                tuple(tokenize(norm.text, prev.norm_start, c.norm_end)),
+            )
         merged.append(c)
     return merged
 

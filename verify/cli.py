@@ -23,9 +23,16 @@ from verify.configfile import Resolved
 from verify.errors import ConfigError, VerifyError
 from verify.version import __version__
 
-app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
-                  no_args_is_help=True, help="Check quotations and claims in copy against official sources.")
-baseline_app = typer.Typer(add_completion=False, rich_markup_mode=None, help="Accepted findings (a baseline file).")
+app = typer.Typer(
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="Check quotations and claims in copy against official sources.",
+)
+baseline_app = typer.Typer(
+    add_completion=False, rich_markup_mode=None, help="Accepted findings (a baseline file)."
+)
 app.add_typer(baseline_app, name="baseline")
 
 SUBCOMMANDS = ("check", "config", "baseline", "index")
@@ -38,22 +45,41 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-ARTICLES = inspect.Parameter("articles", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[
-    list[str], typer.Argument(help="The copy to check: files, folders, or - for standard input.")])
-VERSION = inspect.Parameter("version", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-    bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")])
+ARTICLES = inspect.Parameter(
+    "articles",
+    inspect.Parameter.KEYWORD_ONLY,
+    annotation=Annotated[
+        list[str],
+        typer.Argument(help="The copy to check: files, folders, or - for standard input."),
+    ],
+)
+VERSION = inspect.Parameter(
+    "version",
+    inspect.Parameter.KEYWORD_ONLY,
+    default=False,
+    annotation=Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ],
+)
 
 
 def _resolve(command: str, params: dict[str, Any], **fixed: Any) -> Resolved:
     """The configuration of a run: defaults, the configuration file, then the flags given."""
     from verify.configfile import resolve
 
-    return resolve(options.given(command, params) | fixed, params.get("config"), bool(params.get("isolated")))
+    return resolve(
+        options.given(command, params) | fixed, params.get("config"), bool(params.get("isolated"))
+    )
 
 
 def _need_sources(res: Resolved) -> None:
     if not res.get("against"):
-        raise ConfigError("no source given: pass --against FILE or set 'against' in the configuration")
+        raise ConfigError(
+            "no source given: pass --against FILE or set 'against' in the configuration"
+        )
 
 
 @app.command(help="Check the quotations and claims of each ARTICLE against the --against sources.")
@@ -67,7 +93,10 @@ def check(**params: Any) -> int:
     settings = configfile.settings(res)
     out = res.get("output")
     color = params["color"]
-    reporter = get_reporter(res.get("format"), color=bool(sys.stdout.isatty() if color is None and out == "-" else color))
+    reporter = get_reporter(
+        res.get("format"),
+        color=bool(sys.stdout.isatty() if color is None and out == "-" else color),
+    )
     extra = [(name, res.get(name)) for name in options.report_keys() if res.get(name)]
     targets = [p for p in (out, *(p for _, p in extra)) if p != "-"]
     if len(set(targets)) != len(targets):
@@ -175,7 +204,9 @@ def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
         return real, None
 
 
-def _refuse_overwriting_inputs(article_files: list[str], res: Any, targets: list[str], html_folder: bool) -> None:
+def _refuse_overwriting_inputs(
+    article_files: list[str], res: Any, targets: list[str], html_folder: bool
+) -> None:
     """No report may replace an input (an article, a source, the baseline, the
     configuration): compared by resolved path and by inode, so a symlink cannot hide it."""
     from verify.archive import is_archive
@@ -194,7 +225,9 @@ def _refuse_overwriting_inputs(article_files: list[str], res: Any, targets: list
     outputs = [t for t in targets if t and t != "-"]
     if html_folder and res.get("html"):
         names = html_names(article_files)
-        outputs = [o for o in outputs if o != res.get("html")] + [os.path.join(res.get("html"), n) for n in names.values()]
+        outputs = [o for o in outputs if o != res.get("html")] + [
+            os.path.join(res.get("html"), n) for n in names.values()
+        ]
     known = {}
     for p in inputs:
         real, ident = _identity(p)
@@ -205,7 +238,9 @@ def _refuse_overwriting_inputs(article_files: list[str], res: Any, targets: list
         real, ident = _identity(o)
         hit = known.get(real) or (known.get(str(ident)) if ident is not None else None)
         if hit is not None:
-            raise ConfigError(f"the report {o} would replace the input {hit}; give the report another path")
+            raise ConfigError(
+                f"the report {o} would replace the input {hit}; give the report another path"
+            )
 
 
 @app.command(name="config", help="Print the resolved configuration and where each value came from.")
@@ -215,7 +250,9 @@ def config_cmd(**params: Any) -> int:
     return 0
 
 
-@baseline_app.command(name="create", help="Accept every current finding: write them to a baseline file.")
+@baseline_app.command(
+    name="create", help="Accept every current finding: write them to a baseline file."
+)
 @options.with_options(options.BASELINE, ARTICLES)
 def baseline_create(**params: Any) -> int:
     from verify import baseline as baseline_mod
@@ -233,14 +270,28 @@ def baseline_create(**params: Any) -> int:
     return 0
 
 
-FOLDER = inspect.Parameter("folder", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[
-    str, typer.Argument(help="A folder of official documents (txt, md, html, pdf).")])
+FOLDER = inspect.Parameter(
+    "folder",
+    inspect.Parameter.KEYWORD_ONLY,
+    annotation=Annotated[
+        str, typer.Argument(help="A folder of official documents (txt, md, html, pdf).")
+    ],
+)
 
 
-@app.command(name="index", help="Build or update an archive of official documents (SQLite + ANN + full text).")
+@app.command(
+    name="index",
+    help="Build or update an archive of official documents (SQLite + ANN + full text).",
+)
 @options.with_options(options.INDEX, FOLDER)
 def index_cmd(**params: Any) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from verify.api import default_embedder
     from verify.archive import build_index
@@ -248,7 +299,13 @@ def index_cmd(**params: Any) -> int:
     folder, out = params["folder"], params["out"]
     res = _resolve(options.INDEX, params, cache=False)
     settings = configfile.settings(res)
-    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.description}"))
+    columns = (
+        TextColumn("indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("", total=None)
 
@@ -256,12 +313,20 @@ def index_cmd(**params: Any) -> int:
             bar.update(task, completed=done, total=total, description=name[-40:])
 
         stats = build_index(folder, out, settings, default_embedder(settings), progress)
-    _say(f"Indexed {stats.documents} documents ({stats.added} added, {stats.updated} updated, {stats.removed} removed, "
-         f"{stats.unchanged} unchanged; {stats.sentences} sentences, {stats.encoded} texts encoded) into {out} "
-         f"({stats.size_bytes / 1e6:.1f} MB) in {stats.seconds:.1f} s")
+    _say(
+        f"Indexed {stats.documents} documents ({stats.added} added, {stats.updated} updated, "
+        f"{stats.removed} removed, "
+        f"{stats.unchanged} unchanged; {stats.sentences} sentences, {stats.encoded} texts encoded) "
+        f"into {out} "
+        f"({stats.size_bytes / 1e6:.1f} MB) in {stats.seconds:.1f} s"
+    )
     if stats.skipped:
-        _say(f"Skipped {len(stats.skipped)} file{'s' if len(stats.skipped) != 1 else ''} without a document extension: "
-             + ", ".join(stats.skipped[:5]) + (" …" if len(stats.skipped) > 5 else ""))
+        _say(
+            f"Skipped {len(stats.skipped)} file{'s' if len(stats.skipped) != 1 else ''} without a "
+            "document extension: "
+            + ", ".join(stats.skipped[:5])
+            + (" …" if len(stats.skipped) > 5 else "")
+        )
     return 0
 
 

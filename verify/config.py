@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from verify.errors import ConfigError
-from verify.verdicts import CLAIM_VERDICTS, DEFAULT_FAIL_ON, FAIL_ON_LEVELS, QUOTE_VERDICTS, VERDICTS
+from verify.verdicts import (
+    CLAIM_VERDICTS,
+    DEFAULT_FAIL_ON,
+    FAIL_ON_LEVELS,
+    QUOTE_VERDICTS,
+    VERDICTS,
+)
 
 __all__ = ["CLAIM_VERDICTS", "DEFAULT_FAIL_ON", "FAIL_ON_LEVELS", "QUOTE_VERDICTS", "VERDICTS"]
 
@@ -121,8 +127,14 @@ def _check_thresholds(th: Thresholds) -> None:
             raise ConfigError(f"threshold {f.name!r} must be a finite number, not {value}")
         if isinstance(f.default, float) and not 0.0 <= value <= 1.0:
             raise ConfigError(f"threshold {f.name!r} must be between 0 and 1, not {value}")
-        if isinstance(f.default, int) and not 1 <= value <= 10_000 and not (f.name == "min_claim_words" and value == 0):
-            raise ConfigError(f"threshold {f.name!r} must be a whole number from 1 to 10000, not {value}")
+        if (
+            isinstance(f.default, int)
+            and not 1 <= value <= 10_000
+            and not (f.name == "min_claim_words" and value == 0)
+        ):
+            raise ConfigError(
+                f"threshold {f.name!r} must be a whole number from 1 to 10000, not {value}"
+            )
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,9 @@ class Settings:
 
     thresholds: Thresholds = field(default_factory=Thresholds)
     model: str | None = None  # None: the packaged all-MiniLM-L6-v2
-    pair_model: str | None = None  # None: the packaged verdict model; "none": cosine thresholds only
+    pair_model: str | None = (
+        None  # None: the packaged verdict model; "none": cosine thresholds only
+    )
     # How claims use the verdict model: "hybrid" (the cosine rules, the model as a second
     # reader) or "pairs" (the model decides; cosine only retrieves). Chosen by measurement:
     # see benchmarks/RESULTS.md.
@@ -152,7 +166,9 @@ def parse_fail_on(value: str) -> tuple[str, ...]:
         return FAIL_ON_LEVELS[text]
     names = tuple(part.strip() for part in text.split(",") if part.strip())
     if not names:
-        raise ConfigError(f"--fail-on is empty; use verdict names or one of {', '.join(FAIL_ON_LEVELS)}")
+        raise ConfigError(
+            f"--fail-on is empty; use verdict names or one of {', '.join(FAIL_ON_LEVELS)}"
+        )
     for name in names:
         if name not in VERDICTS:
             raise ConfigError(

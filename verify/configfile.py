@@ -45,7 +45,9 @@ class Resolved:
         try:
             return Thresholds(**{k: v.value for k, v in self.thresholds.items()})
         except ConfigError as exc:  # name the file that set the bad value
-            origin = next((v.origin for k, v in self.thresholds.items() if f"'{k}'" in str(exc)), "default")
+            origin = next(
+                (v.origin for k, v in self.thresholds.items() if f"'{k}'" in str(exc)), "default"
+            )
             if origin == "default":
                 raise
             raise ConfigError(f"{origin}: {exc}") from None
@@ -68,8 +70,10 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
     try:
         here = (start or Path.cwd()).resolve()
     except OSError as exc:
-        raise ConfigError(f"the working directory cannot be read ({exc.strerror or exc}); "
-                          "pass --config FILE or --isolated") from None
+        raise ConfigError(
+            f"the working directory cannot be read ({exc.strerror or exc}); "
+            "pass --config FILE or --isolated"
+        ) from None
     for folder in _walk_up(here):
         for name in CONFIG_NAMES:
             path = folder / name
@@ -78,7 +82,9 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
             data = _load(path)
             tool = data.get("tool")
             if tool is not None and not isinstance(tool, dict):
-                raise ConfigError(f"{_display(path)}: 'tool' must be a table, not {type(tool).__name__}")
+                raise ConfigError(
+                    f"{_display(path)}: 'tool' must be a table, not {type(tool).__name__}"
+                )
             if name == "verify.toml":
                 table = tool.get("verify", data) if tool is not None else data
             else:
@@ -86,7 +92,9 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
                 if table is None:
                     continue
             if not isinstance(table, dict):
-                raise ConfigError(f"{_display(path)}: [tool.verify] must be a table, not {type(table).__name__}")
+                raise ConfigError(
+                    f"{_display(path)}: [tool.verify] must be a table, not {type(table).__name__}"
+                )
             return path, table
     return None
 
@@ -122,7 +130,9 @@ def _load(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{_display(path)}: not valid TOML ({exc})") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{_display(path)}: not valid TOML (not UTF-8 at byte {exc.start})") from None
+        raise ConfigError(
+            f"{_display(path)}: not valid TOML (not UTF-8 at byte {exc.start})"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{_display(path)}: cannot read ({exc.strerror or exc})") from None
 
@@ -140,7 +150,9 @@ def load_table(path: Path) -> dict[str, Any]:
     return data
 
 
-def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool = False) -> Resolved:
+def resolve(
+    cli: dict[str, Any], config_path: str | None = None, isolated: bool = False
+) -> Resolved:
     """Defaults, then the config file, then the flags the user gave (``cli``: key → value,
     None where not given)."""
     found: tuple[Path, dict[str, Any]] | None = None
@@ -155,7 +167,11 @@ def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool 
     from verify.embed import DEFAULT_RUNTIME, RUNTIMES
 
     env_runtime = os.environ.get("VERIFY_RUNTIME")
-    res.values["runtime"] = Value(env_runtime, "environment VERIFY_RUNTIME") if env_runtime else Value(DEFAULT_RUNTIME, "default")
+    res.values["runtime"] = (
+        Value(env_runtime, "environment VERIFY_RUNTIME")
+        if env_runtime
+        else Value(DEFAULT_RUNTIME, "default")
+    )
     for f in fields(Thresholds):
         res.thresholds[f.name] = Value(f.default, "default")
     if found:
@@ -163,10 +179,14 @@ def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool 
         origin = _display(path)
         for key, value in table.items():
             if key not in KEYS:
-                raise ConfigError(f"{origin}: unknown setting {key!r}; expected one of {', '.join(KEYS)}")
+                raise ConfigError(
+                    f"{origin}: unknown setting {key!r}; expected one of {', '.join(KEYS)}"
+                )
             kind = KEYS[key][0]
             if not isinstance(value, kind):
-                raise ConfigError(f"{origin}: setting {key!r} has the wrong type ({type(value).__name__})")
+                raise ConfigError(
+                    f"{origin}: setting {key!r} has the wrong type ({type(value).__name__})"
+                )
             if isinstance(value, list) and not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{origin}: setting {key!r} must be a list of strings")
             if key == "thresholds":
@@ -178,7 +198,9 @@ def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool 
                     default = res.thresholds[name_].value
                     accepted = (int, float) if isinstance(default, float) else (int,)
                     if isinstance(v, bool) or not isinstance(v, accepted):
-                        raise ConfigError(f"{origin}: threshold {name!r} must be a {type(default).__name__}")
+                        raise ConfigError(
+                            f"{origin}: threshold {name!r} must be a {type(default).__name__}"
+                        )
                     res.thresholds[name_] = Value(type(default)(v), origin)
                 continue
             if key in PATH_KEYS or (key == "pair-model" and value != "none"):
@@ -194,7 +216,9 @@ def resolve(cli: dict[str, Any], config_path: str | None = None, isolated: bool 
         res.values[key] = Value(value, "command line")
     parse_fail_on(res.get("fail-on"))  # fail early on a bad value, wherever it came from
     if res.get("runtime") not in RUNTIMES:
-        raise ConfigError(f"unknown runtime {res.get('runtime')!r}; expected one of {', '.join(RUNTIMES)}")
+        raise ConfigError(
+            f"unknown runtime {res.get('runtime')!r}; expected one of {', '.join(RUNTIMES)}"
+        )
     return res
 
 
@@ -221,7 +245,8 @@ def _display(path: Path) -> str:
 
 def describe(res: Resolved) -> str:
     """The resolved configuration, one line per value, with its origin."""
-    lines = [f"# config file: {_display(res.file) if res.file else 'none found (defaults and flags only)'}"]
+    found = _display(res.file) if res.file else "none found (defaults and flags only)"
+    lines = [f"# config file: {found}"]
     rows: list[tuple[str, str, str]] = []
     for key, v in res.values.items():
         rows.append((key, _toml(v.value), v.origin))

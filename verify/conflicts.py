@@ -18,11 +18,35 @@ class Conflict:
 
 
 #: Words that make a number approximate or a bound, and how a value satisfies them.
-_APPROX = frozenset({"about", "around", "approximately", "roughly", "nearly", "almost", "some", "estimated",
-                     "circa", "close"})
-_AT_LEAST = frozenset({"least", "over", "more", "above", "exceeding"})  # "at least", "more than", "over"
-_AT_MOST = frozenset({"most", "under", "less", "fewer", "below", "up"})  # "at most", "less than", "up to"
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6, "k": 1e3}
+_APPROX = frozenset(
+    {
+        "about",
+        "around",
+        "approximately",
+        "roughly",
+        "nearly",
+        "almost",
+        "some",
+        "estimated",
+        "circa",
+        "close",
+    }
+)
+_AT_LEAST = frozenset(
+    {"least", "over", "more", "above", "exceeding"}
+)  # "at least", "more than", "over"
+_AT_MOST = frozenset(
+    {"most", "under", "less", "fewer", "below", "up"}
+)  # "at most", "less than", "up to"
+_SCALE = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "m": 1e6,
+    "k": 1e3,
+}
 #: An approximate number ("about 1,500") agrees with a value within this share of it.
 APPROX_TOLERANCE = 0.1
 
@@ -51,9 +75,24 @@ def _numbers(tokens: Sequence[Token]) -> list[Number]:
             j += 1
             v *= _SCALE[tokens[j].key]
         skip = j
-        before = {u.key for u in tokens[max(0, i - 2):i]}
-        bound = "~" if before & _APPROX else ">=" if before & _AT_LEAST else "<=" if before & _AT_MOST else "="
-        nxt = next((stem(u.key) for u in tokens[j + 1:j + 3] if is_content(u.key) and number_value(u.key) is None), None)
+        before = {u.key for u in tokens[max(0, i - 2) : i]}
+        bound = (
+            "~"
+            if before & _APPROX
+            else ">="
+            if before & _AT_LEAST
+            else "<="
+            if before & _AT_MOST
+            else "="
+        )
+        nxt = next(
+            (
+                stem(u.key)
+                for u in tokens[j + 1 : j + 3]
+                if is_content(u.key) and number_value(u.key) is None
+            ),
+            None,
+        )
         out.append(Number(v, nxt, i, bound))
     return out
 
@@ -63,7 +102,9 @@ def agrees(a: Number, b: Number) -> bool:
     if a.value == b.value:
         return True
     for x, y in ((a, b), (b, a)):
-        if x.bound == "~" and abs(x.value - y.value) <= APPROX_TOLERANCE * max(abs(x.value), abs(y.value)):
+        if x.bound == "~" and abs(x.value - y.value) <= APPROX_TOLERANCE * max(
+            abs(x.value), abs(y.value)
+        ):
             return True
         if x.bound == ">=" and y.value >= x.value:
             return True
@@ -79,7 +120,11 @@ def _dates(tokens: Sequence[Token]) -> set[tuple[int, int | None]]:
         if m is None or not t.text[:1].isupper():
             continue
         day = None
-        if i + 1 < len(tokens) and tokens[i + 1].key.isdigit() and 1 <= int(tokens[i + 1].key) <= 31:
+        if (
+            i + 1 < len(tokens)
+            and tokens[i + 1].key.isdigit()
+            and 1 <= int(tokens[i + 1].key) <= 31
+        ):
             day = int(tokens[i + 1].key)
         out.add((m, day))
     return out
@@ -104,17 +149,28 @@ def find_conflicts(claim: Sequence[Token], source: Sequence[Token]) -> list[Conf
         other = [x for x in sd if d is not None and x[1] is not None]
         if other:
             month_names = {v: k.capitalize() for k, v in MONTHS.items() if len(k) > 3 or k == "may"}
-            conflicts.append(Conflict(f"{month_names[month]} {d}", f"{month_names[other[0][0]]} {other[0][1]}", "date"))
+            conflicts.append(
+                Conflict(
+                    f"{month_names[month]} {d}", f"{month_names[other[0][0]]} {other[0][1]}", "date"
+                )
+            )
     cw = {t.key for t in claim if t.key in WEEKDAYS}
     sw = {t.key for t in source if t.key in WEEKDAYS}
     if cw and sw and not (cw & sw):
-        conflicts.append(Conflict(sorted(cw)[0].capitalize(), sorted(sw)[0].capitalize(), "weekday"))
+        conflicts.append(
+            Conflict(sorted(cw)[0].capitalize(), sorted(sw)[0].capitalize(), "weekday")
+        )
     c_neg = [t for t in claim if is_negation(t.key)]
     s_neg = [t for t in source if is_negation(t.key)]
     if bool(c_neg) != bool(s_neg):
         c_stems = {stem(t.key) for t in claim if is_content(t.key)}
         s_stems = {stem(t.key) for t in source if is_content(t.key)}
         if c_stems and len(c_stems & s_stems) / len(c_stems) >= 0.5:
-            conflicts.append(Conflict(c_neg[0].text if c_neg else "(no negation)",
-                                      s_neg[0].text if s_neg else "(no negation)", "negation"))
+            conflicts.append(
+                Conflict(
+                    c_neg[0].text if c_neg else "(no negation)",
+                    s_neg[0].text if s_neg else "(no negation)",
+                    "negation",
+                )
+            )
     return conflicts

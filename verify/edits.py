@@ -15,34 +15,135 @@ COSMETIC_KINDS = frozenset({"case", "punctuation", "spelling", "abbreviation", "
 #: Standard abbreviations and the words they stand for ("Rev. Pinckney" = "Reverend
 #: Pinckney"): the same words in another notation. Keys are case-folded, without dots.
 ABBREVIATIONS: dict[str, str] = {
-    "rev": "reverend", "gov": "governor", "sen": "senator", "rep": "representative",
-    "pres": "president", "sec": "secretary", "amb": "ambassador", "gen": "general",
-    "adm": "admiral", "lt": "lieutenant", "col": "colonel", "sgt": "sergeant", "capt": "captain",
-    "maj": "major", "dr": "doctor", "prof": "professor", "mr": "mister", "hon": "honorable",
-    "atty": "attorney", "supt": "superintendent", "dept": "department", "govt": "government",
-    "u.s": "united states", "us": "united states", "u.s.a": "united states of america",
-    "usa": "united states of america", "u.k": "united kingdom", "uk": "united kingdom",
-    "u.n": "united nations", "un": "united nations", "e.u": "european union", "eu": "european union",
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
-    "jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october",
-    "nov": "november", "dec": "december", "mt": "mount", "ft": "fort",
+    "rev": "reverend",
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "pres": "president",
+    "sec": "secretary",
+    "amb": "ambassador",
+    "gen": "general",
+    "adm": "admiral",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "sgt": "sergeant",
+    "capt": "captain",
+    "maj": "major",
+    "dr": "doctor",
+    "prof": "professor",
+    "mr": "mister",
+    "hon": "honorable",
+    "atty": "attorney",
+    "supt": "superintendent",
+    "dept": "department",
+    "govt": "government",
+    "u.s": "united states",
+    "us": "united states",
+    "u.s.a": "united states of america",
+    "usa": "united states of america",
+    "u.k": "united kingdom",
+    "uk": "united kingdom",
+    "u.n": "united nations",
+    "un": "united nations",
+    "e.u": "european union",
+    "eu": "european union",
+    "jan": "january",
+    "feb": "february",
+    "mar": "march",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+    "mt": "mount",
+    "ft": "fort",
 }
 #: Personal titles and months: written capitalised, they are abbreviations even without the
 #: dot ("Rev Pinckney"); "us", "un" in lower case never are.
-TITLES = frozenset({"rev", "gov", "sen", "rep", "pres", "sec", "amb", "gen", "adm", "lt", "col", "sgt", "capt",
-                    "maj", "dr", "prof", "mr", "hon", "atty", "supt", "jan", "feb", "mar", "apr", "jun", "jul",
-                    "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft"})
+TITLES = frozenset(
+    {
+        "rev",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "sec",
+        "amb",
+        "gen",
+        "adm",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "maj",
+        "dr",
+        "prof",
+        "mr",
+        "hon",
+        "atty",
+        "supt",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+    }
+)
 #: Contractions and their full forms ("we've"/"we have"): how the words are written.
-CONTRACTIONS = {"n't": ("not",), "'re": ("are",), "'ve": ("have",), "'ll": ("will",), "'m": ("am",),
-                "'d": ("would",), "'s": ("'s",)}
+CONTRACTIONS = {
+    "n't": ("not",),
+    "'re": ("are",),
+    "'ve": ("have",),
+    "'ll": ("will",),
+    "'m": ("am",),
+    "'d": ("would",),
+    "'s": ("'s",),
+}
 #: After these words "is" and "has" may be written "'s" ("he's" = "he is" or "he has").
-_S_HOSTS = frozenset({"he", "she", "it", "that", "there", "what", "who", "here", "where", "how", "let"})
-_IRREGULAR = {"can't": ("can", "not"), "won't": ("will", "not"), "shan't": ("shall", "not"), "cannot": ("can", "not")}
+_S_HOSTS = frozenset(
+    {"he", "she", "it", "that", "there", "what", "who", "here", "where", "how", "let"}
+)
+_IRREGULAR = {
+    "can't": ("can", "not"),
+    "won't": ("will", "not"),
+    "shan't": ("shall", "not"),
+    "cannot": ("can", "not"),
+}
 _ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
 }
 _PERCENT = re.compile(r"\s*(?:%|\bper\s*cent\b|\bpercent\b|\bpct\b)", re.IGNORECASE)
 _FRACTION = re.compile(r"\b(\d+)[-\s](\d+)/(\d+)\b|\b(\d+)/(\d+)\b")
@@ -75,8 +176,12 @@ def _number_words(words: list[str]) -> list[str]:
 
     for w in words:
         pieces = w.split("-")
-        values = [NUMBER_WORDS.get(p) if p not in ("half", "double", "twice", "triple", "dozen", "first", "second")
-                  else None for p in pieces]
+        values = [
+            NUMBER_WORDS.get(p)
+            if p not in ("half", "double", "twice", "triple", "dozen", "first", "second")
+            else None
+            for p in pieces
+        ]
         if all(v is not None for v in values) and w:
             run.extend(float(v) for v in values if v is not None)
             continue
@@ -105,7 +210,9 @@ def notation_key(text: str) -> tuple[str, ...]:
         w = raw.rstrip(".").casefold()
         # an abbreviation is written as one: with a dot ("Rev.", "U.S.") or in capitals ("US");
         # "us" in lower case is the pronoun
-        written = "." in raw or (raw.isupper() and len(raw) > 1) or (raw[:1].isupper() and w in TITLES)
+        written = (
+            "." in raw or (raw.isupper() and len(raw) > 1) or (raw[:1].isupper() and w in TITLES)
+        )
         expanded = ABBREVIATIONS.get(w.replace(".", "")) if written else None
         words.extend(expanded.split() if expanded else _uncontract(w))
     for i in range(1, len(words)):
@@ -115,7 +222,7 @@ def notation_key(text: str) -> tuple[str, ...]:
 
 
 def _uncontract(word: str) -> list[str]:
-    """"we've" -> ["we", "have"], "can't" -> ["can", "not"], "he's" -> ["he", "'s"]."""
+    """ "we've" -> ["we", "have"], "can't" -> ["can", "not"], "he's" -> ["he", "'s"]."""
     if word in _IRREGULAR:
         return list(_IRREGULAR[word])
     for ending, full in CONTRACTIONS.items():
@@ -136,7 +243,7 @@ def _fraction(m: re.Match[str]) -> str:
 
 
 def notation_kind(article: str, source: str) -> str | None:
-    """"number-form" or "abbreviation" when ``article`` and ``source`` are the same words in
+    """ "number-form" or "abbreviation" when ``article`` and ``source`` are the same words in
     another notation ("two"/"2", "20th"/"20", "No. 1"/"number one", "4-3/4 percent"/"4.75%",
     "Rev."/"Reverend", "U.S."/"United States"); None otherwise (a different value or word)."""
     if not article.strip() or not source.strip():
@@ -147,13 +254,24 @@ def notation_kind(article: str, source: str) -> str | None:
     digits = any(ch.isdigit() for ch in article + source)
     from verify.tokens import NUMBER_WORDS
 
-    numbers = digits or any(w.casefold().strip(".") in NUMBER_WORDS or w.casefold() in _ORDINAL_WORDS
-                            for w in (article + " " + source).replace("-", " ").split())
+    numbers = digits or any(
+        w.casefold().strip(".") in NUMBER_WORDS or w.casefold() in _ORDINAL_WORDS
+        for w in (article + " " + source).replace("-", " ").split()
+    )
     return "number-form" if numbers else "abbreviation"
 
 
-_US_UK = (("our", "or"), ("ise", "ize"), ("yse", "yze"), ("isation", "ization"), ("ence", "ense"),
-          ("tre", "ter"), ("ogue", "og"), ("lled", "led"), ("lling", "ling"))
+_US_UK = (
+    ("our", "or"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("isation", "ization"),
+    ("ence", "ense"),
+    ("tre", "ter"),
+    ("ogue", "og"),
+    ("lled", "led"),
+    ("lling", "ling"),
+)
 
 
 def _spelling_key(word: str) -> str:
@@ -207,10 +325,13 @@ def classify_edit(article: Sequence[str], source: Sequence[str]) -> tuple[str, s
     if any(is_negation(w) for w in words):
         return "negation", None
     if any(any(c.isdigit() for c in w) for w in words) or (
-        any(number_value(w) is not None for w in article) and any(number_value(w) is not None for w in source)
+        any(number_value(w) is not None for w in article)
+        and any(number_value(w) is not None for w in source)
     ):
         return "number", None
-    if any(w.casefold() in MONTHS and w[:1].isupper() for w in words) or any(w.casefold() in WEEKDAYS for w in words):
+    if any(w.casefold() in MONTHS and w[:1].isupper() for w in words) or any(
+        w.casefold() in WEEKDAYS for w in words
+    ):
         return "number", None
     if any(is_pronoun(w) for w in words):
         return "pronoun", None

@@ -164,7 +164,9 @@ class OnnxEmbedder:
         self.path = model or packaged_model_path()
         self.info = model_files(self.path)
         if not self.info:
-            raise ModelError(f"model {self.path!r} has a layout the ONNX runtime does not reproduce")
+            raise ModelError(
+                f"model {self.path!r} has a layout the ONNX runtime does not reproduce"
+            )
         self.key = model_key(model)
         self.onnx_path = os.path.join(cache_dir(), "models", self.key, "model.onnx")
 
@@ -205,7 +207,9 @@ class OnnxEmbedder:
             from tokenizers import Tokenizer
 
             if not os.path.exists(self.onnx_path):
-                notice("Preparing the embedded model for first use (a one-time export, a few seconds)…")
+                notice(
+                    "Preparing the embedded model for first use (a one-time export, a few seconds)…"
+                )
                 export_onnx(self.path, self.onnx_path)
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
@@ -214,11 +218,15 @@ class OnnxEmbedder:
             optimized = self.onnx_path.replace(".onnx", f".ort-{ort.__version__}.optimized.onnx")
             if os.path.exists(optimized):  # optimised once, loaded as is afterwards
                 opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-                self._session = ort.InferenceSession(optimized, opts, providers=["CPUExecutionProvider"])
+                self._session = ort.InferenceSession(
+                    optimized, opts, providers=["CPUExecutionProvider"]
+                )
             else:
                 tmp = f"{optimized}.{os.getpid()}.tmp"
                 opts.optimized_model_filepath = tmp
-                self._session = ort.InferenceSession(self.onnx_path, opts, providers=["CPUExecutionProvider"])
+                self._session = ort.InferenceSession(
+                    self.onnx_path, opts, providers=["CPUExecutionProvider"]
+                )
                 if os.path.exists(tmp):
                     os.replace(tmp, optimized)
             tok = Tokenizer.from_file(os.path.join(self.path, "tokenizer.json"))
@@ -246,12 +254,14 @@ class OnnxEmbedder:
         out = np.zeros((len(texts), 0), dtype=np.float32)
         rows: dict[int, np.ndarray] = {}
         for b in range(0, len(order), ONNX_BATCH):
-            idx = order[b:b + ONNX_BATCH]
+            idx = order[b : b + ONNX_BATCH]
             enc = tok.encode_batch([texts[i] for i in idx])
             ids = np.asarray([e.ids for e in enc], dtype=np.int64)
             mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
             types = np.asarray([e.type_ids for e in enc], dtype=np.int64)
-            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            hidden = session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            )[0]
             if self.info["pooling"] == "cls":
                 pooled = hidden[:, 0]
             else:

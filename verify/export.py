@@ -27,13 +27,26 @@ def model_files(path: str) -> dict[str, object]:
     if kinds not in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"]):
         return {}
     pooling = read(os.path.join(modules[1].get("path", "1_Pooling"), "config.json"))
-    mode = "mean" if pooling.get("pooling_mode_mean_tokens") else "cls" if pooling.get("pooling_mode_cls_token") else None
+    mode = (
+        "mean"
+        if pooling.get("pooling_mode_mean_tokens")
+        else "cls"
+        if pooling.get("pooling_mode_cls_token")
+        else None
+    )
     weights = os.path.join(path, "model.safetensors")
-    if mode is None or not os.path.exists(weights) or not os.path.exists(os.path.join(path, "tokenizer.json")):
+    if (
+        mode is None
+        or not os.path.exists(weights)
+        or not os.path.exists(os.path.join(path, "tokenizer.json"))
+    ):
         return {}
     st = os.stat(weights)
-    return {"pooling": mode, "max_seq_length": int(read("sentence_bert_config.json").get("max_seq_length", 256)),
-            "stamp": f"{os.path.realpath(weights)}|{st.st_size}|{st.st_mtime_ns}|{EXPORT_VERSION}"}
+    return {
+        "pooling": mode,
+        "max_seq_length": int(read("sentence_bert_config.json").get("max_seq_length", 256)),
+        "stamp": f"{os.path.realpath(weights)}|{st.st_size}|{st.st_mtime_ns}|{EXPORT_VERSION}",
+    }
 
 
 def export_onnx(path: str, target: str) -> None:
@@ -52,7 +65,9 @@ def export_onnx(path: str, target: str) -> None:
     export_transformer(base, "last_hidden_state", target, [101, 7592, 2088, 102], [0, 0, 0, 0])
 
 
-def export_transformer(model, output: str, target: str, ids: list[int], type_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+def export_transformer(
+    model, output: str, target: str, ids: list[int], type_ids: list[int]
+) -> None:  # type: ignore[no-untyped-def]
     """torch.onnx.export of a BERT-style model's ``output`` (``last_hidden_state`` or
     ``logits``): opset 17, inputs ``input_ids``, ``attention_mask``, ``token_type_ids``, batch
     and length dynamic; written to a temporary name and renamed, so two runs exporting at once
@@ -70,8 +85,14 @@ def export_transformer(model, output: str, target: str, ids: list[int], type_ids
             self.inner = inner
 
         def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-            return getattr(self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                                      token_type_ids=token_type_ids), output)
+            return getattr(
+                self.inner(
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    token_type_ids=token_type_ids,
+                ),
+                output,
+            )
 
     example = torch.tensor([ids])
     axes = {0: "batch", 1: "tokens"}
@@ -81,11 +102,21 @@ def export_transformer(model, output: str, target: str, ids: list[int], type_ids
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
-            torch.onnx.export(Output(model), (example, torch.ones_like(example), torch.tensor([type_ids])), tmp,
-                              input_names=["input_ids", "attention_mask", "token_type_ids"],
-                              output_names=[output], opset_version=17, dynamo=False,
-                              dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                                            output: out_axes})
+            torch.onnx.export(
+                Output(model),
+                (example, torch.ones_like(example), torch.tensor([type_ids])),
+                tmp,
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=[output],
+                opset_version=17,
+                dynamo=False,
+                dynamic_axes={
+                    "input_ids": axes,
+                    "attention_mask": axes,
+                    "token_type_ids": axes,
+                    output: out_axes,
+                },
+            )
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -22,8 +22,17 @@ from verify.sources import Passage, SourceIndex, _joined
 from verify.tokens import Token, is_content, tokenize
 
 __all__ = [  # the moved names stay importable from here
-    "COSMETIC_KINDS", "Clause", "Conflict", "Passage", "SourceIndex", "_joined", "classify_edit",
-    "find_conflicts", "homoglyph_detail", "is_attribution", "split_clauses",
+    "COSMETIC_KINDS",
+    "Clause",
+    "Conflict",
+    "Passage",
+    "SourceIndex",
+    "_joined",
+    "classify_edit",
+    "find_conflicts",
+    "homoglyph_detail",
+    "is_attribution",
+    "split_clauses",
 ]
 
 _BRACKET = re.compile(r"\[[^\[\]]{0,200}\]")
@@ -50,7 +59,7 @@ class QuoteInput:
 
 
 def prepare_quote(doc: Document, quote: Quote) -> QuoteInput:
-    norm = normalize(doc.text[quote.start:quote.end], quote.start)
+    norm = normalize(doc.text[quote.start : quote.end], quote.start)
     cuts = [(m.start(), m.end(), "bracket") for m in _BRACKET.finditer(norm.text)]
     cuts += [(m.start(), m.end(), "ellipsis") for m in _ELLIPSIS.finditer(norm.text)]
     cuts.sort()
@@ -63,8 +72,13 @@ def prepare_quote(doc: Document, quote: Quote) -> QuoteInput:
         if n_before < len(toks) or not words > len(toks):
             gaps.add(n_before)
     return QuoteInput(
-        quote, norm, tuple(toks), frozenset(gaps), any(k == "ellipsis" for _, _, k in cuts),
-        tuple(norm.text[s:e] for s, e, k in cuts if k == "bracket"), words,
+        quote,
+        norm,
+        tuple(toks),
+        frozenset(gaps),
+        any(k == "ellipsis" for _, _, k in cuts),
+        tuple(norm.text[s:e] for s, e, k in cuts if k == "bracket"),
+        words,
     )
 
 
@@ -74,8 +88,13 @@ class LexicalMatch:
     alignment: TokenAlignment
 
 
-def best_lexical(keys: Sequence[str], index: SourceIndex, k: int, gaps: frozenset[int] = frozenset(),
-                 ellipsis: bool = False) -> LexicalMatch | None:
+def best_lexical(
+    keys: Sequence[str],
+    index: SourceIndex,
+    k: int,
+    gaps: frozenset[int] = frozenset(),
+    ellipsis: bool = False,
+) -> LexicalMatch | None:
     """The passage whose words best match ``keys`` token by token."""
     passages = index.passages
     if not keys or not passages:
@@ -100,8 +119,12 @@ RUN_MIN_GAIN = 2
 RUN_MAX_LOSS = 0.05
 
 
-def content_share(keys: Sequence[str], al: TokenAlignment, source: Sequence[str] = (),
-                  texts: tuple[Sequence[str], Sequence[str]] | None = None) -> float:
+def content_share(
+    keys: Sequence[str],
+    al: TokenAlignment,
+    source: Sequence[str] = (),
+    texts: tuple[Sequence[str], Sequence[str]] | None = None,
+) -> float:
     """Share of the quotation's content words that the alignment matched, the same words in
     another notation ("two" for "2") counted as matched (1.0 when it has no content word)."""
     content = [i for i, k in enumerate(keys) if is_content(k)]
@@ -112,12 +135,15 @@ def content_share(keys: Sequence[str], al: TokenAlignment, source: Sequence[str]
         for op in al.ops:
             if op.tag != "replace":
                 continue
-            a_words, s_words = texts if texts is not None else (keys, source)  # as written: case matters
-            art, src = a_words[op.art_start:op.art_end], s_words[op.src_start:op.src_end]
+            a_words, s_words = (
+                texts if texts is not None else (keys, source)
+            )  # as written: case matters
+            art, src = a_words[op.art_start : op.art_end], s_words[op.src_start : op.src_end]
             # the same word in another notation, or one that only looks different (a homoglyph,
             # an invisible character): matched for this test, still listed as an edit
-            if notation_kind(" ".join(art), " ".join(src)) or \
-                    classify_edit(list(art), list(src))[0] in (*COSMETIC_KINDS, "homoglyph", "invisible"):
+            if notation_kind(" ".join(art), " ".join(src)) or classify_edit(list(art), list(src))[
+                0
+            ] in (*COSMETIC_KINDS, "homoglyph", "invisible"):
                 matched.update(range(op.art_start, op.art_end))
     return sum(1 for i in content if i in matched) / len(content)
 
@@ -126,8 +152,13 @@ def _matched_positions(al: TokenAlignment) -> set[int]:
     return {i for op in al.ops if op.tag == "equal" for i in range(op.art_start, op.art_end)}
 
 
-def extend_to_runs(keys: Sequence[str], index: SourceIndex, match: LexicalMatch, gaps: frozenset[int] = frozenset(),
-                   ellipsis: bool = False) -> LexicalMatch:
+def extend_to_runs(
+    keys: Sequence[str],
+    index: SourceIndex,
+    match: LexicalMatch,
+    gaps: frozenset[int] = frozenset(),
+    ellipsis: bool = False,
+) -> LexicalMatch:
     """Grow the matched passage one sentence at a time, before or after, while that aligns
     more of the quotation (a quotation of several consecutive source sentences is one span,
     not a sentence plus "inserted" words that stand in the source)."""
@@ -148,7 +179,9 @@ def extend_to_runs(keys: Sequence[str], index: SourceIndex, match: LexicalMatch,
                 continue  # only function words ("the") matched in the next sentence: chance
             # more of the quotation aligned: better, unless it costs the alignment much
             if al.similarity > old.similarity + 1e-9 or (
-                    al.matched >= old.matched + RUN_MIN_GAIN and al.similarity >= old.similarity - RUN_MAX_LOSS):
+                al.matched >= old.matched + RUN_MIN_GAIN
+                and al.similarity >= old.similarity - RUN_MAX_LOSS
+            ):
                 best, first, last = LexicalMatch(p, al), f, l
                 break
         else:
@@ -161,13 +194,22 @@ def quote_edits(qi: QuoteInput, match: LexicalMatch) -> list[Edit]:
     edits: list[Edit] = []
     p = match.passage
     for op in match.alignment.ops:
-        art = qi.tokens[op.art_start:op.art_end]
-        src = p.tokens[op.src_start:op.src_end]
+        art = qi.tokens[op.art_start : op.art_end]
+        src = p.tokens[op.src_start : op.src_end]
         if op.tag == "equal":
             for a, s in zip(art, src, strict=True):
                 if a.text != s.text:
-                    edits.append(Edit("replace", a.text, s.text, False, "case", None,
-                                      *qi.norm.original_span(a.start, a.end)))
+                    edits.append(
+                        Edit(
+                            "replace",
+                            a.text,
+                            s.text,
+                            False,
+                            "case",
+                            None,
+                            *qi.norm.original_span(a.start, a.end),
+                        )
+                    )
             continue
         a_text = _span_text(qi.norm, art)
         s_text = _span_text(p.norm, src)
@@ -178,23 +220,50 @@ def quote_edits(qi: QuoteInput, match: LexicalMatch) -> list[Edit]:
             notation = notation_kind(a_text, s_text)  # "two"/"2", "Rev."/"Reverend": not an edit
             if notation is not None:
                 kind, detail = notation, None
-        edits.append(Edit(op.tag, a_text, s_text, kind not in COSMETIC_KINDS, kind, detail,
-                          *_article_span(qi, op.art_start, op.art_end)))
+        edits.append(
+            Edit(
+                op.tag,
+                a_text,
+                s_text,
+                kind not in COSMETIC_KINDS,
+                kind,
+                detail,
+                *_article_span(qi, op.art_start, op.art_end),
+            )
+        )
     return edits
 
 
 #: Transcript notes between the words of a speech: never an edit when a quotation omits them.
-STAGE_DIRECTIONS = frozenset({"applause", "laughter", "cheers", "cheering", "booing", "boos", "crosstalk",
-                              "inaudible", "music", "silence", "pause", "audience", "laughs", "chanting"})
+STAGE_DIRECTIONS = frozenset(
+    {
+        "applause",
+        "laughter",
+        "cheers",
+        "cheering",
+        "booing",
+        "boos",
+        "crosstalk",
+        "inaudible",
+        "music",
+        "silence",
+        "pause",
+        "audience",
+        "laughs",
+        "chanting",
+    }
+)
 
 
 def is_stage_direction(text: str, toks: Sequence[Token]) -> bool:
     """Tokens that are a parenthesised or bracketed transcript note: "(Applause.)"."""
     if not toks or len(toks) > 4:
         return False
-    before = text[:toks[0].start].rstrip()[-1:]
-    after = text[toks[-1].end:].lstrip(".").lstrip()[:1]
-    return before in "([" and after in ")]" and any(t.key.strip(".") in STAGE_DIRECTIONS for t in toks)
+    before = text[: toks[0].start].rstrip()[-1:]
+    after = text[toks[-1].end :].lstrip(".").lstrip()[:1]
+    return (
+        before in "([" and after in ")]" and any(t.key.strip(".") in STAGE_DIRECTIONS for t in toks)
+    )
 
 
 def _article_span(qi: QuoteInput, first: int, last: int) -> tuple[int, int]:
@@ -214,20 +283,34 @@ def _article_span(qi: QuoteInput, first: int, last: int) -> tuple[int, int]:
 def _span_text(norm: Normalized, toks: Sequence[Token]) -> str:
     if not toks:
         return ""
-    return norm.text[toks[0].start:toks[-1].end]
+    return norm.text[toks[0].start : toks[-1].end]
 
 
-def judge_quote_lexical(uid: str, qi: QuoteInput, index: SourceIndex, th: Thresholds) -> tuple[Unit | None, LexicalMatch | None]:
+def judge_quote_lexical(
+    uid: str, qi: QuoteInput, index: SourceIndex, th: Thresholds
+) -> tuple[Unit | None, LexicalMatch | None]:
     """Verbatim or altered when a source has the quotation's words; None when it does not."""
     q = qi.quote
     match = best_lexical(qi.keys, index, th.candidates, qi.gaps, qi.ellipsis)
     if match is not None:
         match = extend_to_runs(qi.keys, index, match, qi.gaps, qi.ellipsis)
-    share = content_share(qi.keys, match.alignment, match.passage.keys,
-                          ([t.text for t in qi.tokens], [t.text for t in match.passage.tokens])) if match else 0.0
+    share = (
+        content_share(
+            qi.keys,
+            match.alignment,
+            match.passage.keys,
+            ([t.text for t in qi.tokens], [t.text for t in match.passage.tokens]),
+        )
+        if match
+        else 0.0
+    )
     short = len(qi.keys) <= th.quote_short_words
-    if match is None or match.alignment.similarity < th.quote_match_min or share < th.quote_content_match_min \
-            or (short and share < th.quote_short_content_min):
+    if (
+        match is None
+        or match.alignment.similarity < th.quote_match_min
+        or share < th.quote_content_match_min
+        or (short and share < th.quote_short_content_min)
+    ):
         return None, match
     speaks = index.speaker_in_source(q.speaker)
     if speaks is False and match.alignment.similarity < th.quote_other_speaker_min:
@@ -236,24 +319,50 @@ def judge_quote_lexical(uid: str, qi: QuoteInput, index: SourceIndex, th: Thresh
     edits = quote_edits(qi, match)
     ev = index.passage_evidence(match.passage, al.similarity, al.window_start, al.window_end)
     meaningful = [e for e in edits if e.meaningful]
-    base: dict[str, Any] = dict(id=uid, kind="quote", text=q.text, start=q.start, end=q.end, line=q.line, speaker=q.speaker,
-                compared=qi.norm.text, evidence=(ev,), edits=tuple(edits), speaker_in_source=speaks)
+    base: dict[str, Any] = dict(
+        id=uid,
+        kind="quote",
+        text=q.text,
+        start=q.start,
+        end=q.end,
+        line=q.line,
+        speaker=q.speaker,
+        compared=qi.norm.text,
+        evidence=(ev,),
+        edits=tuple(edits),
+        speaker_in_source=speaks,
+    )
     where = f"{ev.source}" + (f", {ev.section}" if ev.section else "")
     if meaningful:
         moved = reordered_pieces(qi, index, th)
         if moved:
             listed = "; ".join(f"{e.detail}" for e in moved[:6])
-            return Unit(**{**base, "edits": tuple(moved)}, verdict="altered", score=al.similarity,
-                        reason=f"the quoted sentences stand in the source ({where}), but in another order: {listed}"), match
+            return Unit(
+                **{**base, "edits": tuple(moved)},
+                verdict="altered",
+                score=al.similarity,
+                reason=f"the quoted sentences stand in the source ({where}), but in another order: "
+                f"{listed}",
+            ), match
     if not meaningful:
-        extra = f" ({len(edits)} cosmetic difference{'s' if len(edits) != 1 else ''})" if edits else ""
+        extra = (
+            f" ({len(edits)} cosmetic difference{'s' if len(edits) != 1 else ''})" if edits else ""
+        )
         notes = " Editorial marks ([…], …) were taken as such." if qi.gaps else ""
-        return Unit(**base, verdict="verbatim", score=al.similarity,
-                    reason=f"the quoted words stand in the source ({where}){extra}.{notes}"), match
+        return Unit(
+            **base,
+            verdict="verbatim",
+            score=al.similarity,
+            reason=f"the quoted words stand in the source ({where}){extra}.{notes}",
+        ), match
     listed = "; ".join(f"{e.source or '∅'!r} → {e.article or '∅'!r}" for e in meaningful[:6])
-    return Unit(**base, verdict="altered", score=al.similarity,
-                reason=f"a source ({where}) has nearly these words ({al.similarity:.0%}), but "
-                       f"{len(meaningful)} meaningful edit{'s' if len(meaningful) != 1 else ''}: {listed}"), match
+    return Unit(
+        **base,
+        verdict="altered",
+        score=al.similarity,
+        reason=f"a source ({where}) has nearly these words ({al.similarity:.0%}), but "
+        f"{len(meaningful)} meaningful edit{'s' if len(meaningful) != 1 else ''}: {listed}",
+    ), match
 
 
 #: A piece of a quotation counts as found at a source position when it aligns at least this
@@ -282,7 +391,9 @@ def reordered_pieces(qi: QuoteInput, index: SourceIndex, th: Thresholds) -> list
         if match is None or match.alignment.similarity < REORDER_PIECE_MIN:
             return []
         al = match.alignment
-        start = match.passage.tokens[al.window_start].start if al.window_end > al.window_start else 0
+        start = (
+            match.passage.tokens[al.window_start].start if al.window_end > al.window_start else 0
+        )
         found.append((match.passage.start + start, match.passage.doc, n, match))
     if len({doc for _, doc, _, _ in found}) != 1:
         return []
@@ -296,46 +407,111 @@ def reordered_pieces(qi: QuoteInput, index: SourceIndex, th: Thresholds) -> list
         toks = pieces[i]
         start, end = qi.norm.original_span(toks[0].start, toks[-1].end)
         match = found[i][3]
-        ev = index.passage_evidence(match.passage, match.alignment.similarity, match.alignment.window_start,
-                                    match.alignment.window_end)
-        edits.append(Edit("replace", text[toks[0].start:toks[-1].end], ev.text, True, "reordered",
-                          f"quoted sentence {i + 1} is sentence {rank + 1} in the source's order (line {ev.line})",
-                          start, end))
+        ev = index.passage_evidence(
+            match.passage,
+            match.alignment.similarity,
+            match.alignment.window_start,
+            match.alignment.window_end,
+        )
+        edits.append(
+            Edit(
+                "replace",
+                text[toks[0].start : toks[-1].end],
+                ev.text,
+                True,
+                "reordered",
+                f"quoted sentence {i + 1} is sentence {rank + 1} in the source's order (line "
+                f"{ev.line})",
+                start,
+                end,
+            )
+        )
     return edits
 
 
-def _other_speaker(uid: str, qi: QuoteInput, index: SourceIndex, match: LexicalMatch, th: Thresholds) -> Unit:
+def _other_speaker(
+    uid: str, qi: QuoteInput, index: SourceIndex, match: LexicalMatch, th: Thresholds
+) -> Unit:
     q = qi.quote
     al = match.alignment
     ev = index.passage_evidence(match.passage, al.similarity, al.window_start, al.window_end)
-    return Unit(id=uid, kind="quote", text=q.text, start=q.start, end=q.end, line=q.line, speaker=q.speaker,
-                compared=qi.norm.text, evidence=(ev,), speaker_in_source=False, verdict="not_found", score=al.similarity,
-                reason=f"attributed to {q.speaker}, who does not speak in the sources; the nearest passage shares "
-                       f"only {al.similarity:.0%} of the words (needs {th.quote_other_speaker_min:.0%} for another "
-                       "speaker's words to count as a source's)")
+    return Unit(
+        id=uid,
+        kind="quote",
+        text=q.text,
+        start=q.start,
+        end=q.end,
+        line=q.line,
+        speaker=q.speaker,
+        compared=qi.norm.text,
+        evidence=(ev,),
+        speaker_in_source=False,
+        verdict="not_found",
+        score=al.similarity,
+        reason=f"attributed to {q.speaker}, who does not speak in the sources; the nearest passage "
+        "shares "
+        f"only {al.similarity:.0%} of the words (needs {th.quote_other_speaker_min:.0%} for "
+        "another "
+        "speaker's words to count as a source's)",
+    )
 
 
-def judge_quote_semantic(uid: str, qi: QuoteInput, index: SourceIndex, sims: np.ndarray,
-                         lexical: LexicalMatch | None, th: Thresholds) -> Unit:
+def judge_quote_semantic(
+    uid: str,
+    qi: QuoteInput,
+    index: SourceIndex,
+    sims: np.ndarray,
+    lexical: LexicalMatch | None,
+    th: Thresholds,
+) -> Unit:
     """Paraphrased or not found, for a quotation whose words no source has."""
     q = qi.quote
     speaks = index.speaker_in_source(q.speaker)
-    base: dict[str, Any] = dict(id=uid, kind="quote", text=q.text, start=q.start, end=q.end, line=q.line, speaker=q.speaker,
-                compared=qi.norm.text, speaker_in_source=speaks)
+    base: dict[str, Any] = dict(
+        id=uid,
+        kind="quote",
+        text=q.text,
+        start=q.start,
+        end=q.end,
+        line=q.line,
+        speaker=q.speaker,
+        compared=qi.norm.text,
+        speaker_in_source=speaks,
+    )
     best = top_indices(sims, 1)
     sim = float(sims[best[0]]) if best else 0.0
     lex_sim = lexical.alignment.similarity if lexical else 0.0
     if best and sim >= th.quote_paraphrase_min and speaks is False:
-        return Unit(**base, verdict="not_found", score=sim, evidence=(index.evidence(best[0], sim),),
-                    reason=f"attributed to {q.speaker}, who does not speak in the sources; a source sentence "
-                           f"says something close (similarity {sim:.2f}), but in another speaker's words")
+        return Unit(
+            **base,
+            verdict="not_found",
+            score=sim,
+            evidence=(index.evidence(best[0], sim),),
+            reason=f"attributed to {q.speaker}, who does not speak in the sources; a source "
+            "sentence "
+            f"says something close (similarity {sim:.2f}), but in another speaker's words",
+        )
     if best and sim >= th.quote_paraphrase_min:
-        return Unit(**base, verdict="paraphrased", score=sim, evidence=(index.evidence(best[0], sim),),
-                    reason=f"no source has these words ({lex_sim:.0%} word overlap), but a source sentence says "
-                           f"the same in other words (similarity {sim:.2f}): quotation marks around words nobody said")
+        return Unit(
+            **base,
+            verdict="paraphrased",
+            score=sim,
+            evidence=(index.evidence(best[0], sim),),
+            reason=f"no source has these words ({lex_sim:.0%} word overlap), but a source sentence "
+            "says "
+            f"the same in other words (similarity {sim:.2f}): quotation marks around words nobody "
+            "said",
+        )
     evidence = (index.evidence(best[0], sim),) if best else ()
-    who = f"attributed to {q.speaker}, who does not speak in the sources; " if speaks is False else ""
-    return Unit(**base, verdict="not_found", score=sim, evidence=evidence,
-                reason=f"{who}no source passage is close: best word overlap {lex_sim:.0%} "
-                       f"(needs {th.quote_match_min:.0%}), best meaning similarity {sim:.2f} "
-                       f"(needs {th.quote_paraphrase_min:.2f})")
+    who = (
+        f"attributed to {q.speaker}, who does not speak in the sources; " if speaks is False else ""
+    )
+    return Unit(
+        **base,
+        verdict="not_found",
+        score=sim,
+        evidence=evidence,
+        reason=f"{who}no source passage is close: best word overlap {lex_sim:.0%} "
+        f"(needs {th.quote_match_min:.0%}), best meaning similarity {sim:.2f} "
+        f"(needs {th.quote_paraphrase_min:.2f})",
+    )

@@ -253,7 +253,13 @@ class NotJudged:
     why: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end, "line": self.line, "why": self.why}
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "why": self.why,
+        }
 
 
 @dataclass(frozen=True)
@@ -307,7 +313,9 @@ class Report:
 
     def failing(self) -> tuple[Unit, ...]:
         """Findings at or above --fail-on that no baseline accepts."""
-        return tuple(u for u in self.units if u.verdict in self.fail_on and u.id not in self.accepted)
+        return tuple(
+            u for u in self.units if u.verdict in self.fail_on and u.id not in self.accepted
+        )
 
     @property
     def exit_code(self) -> int:
@@ -321,7 +329,11 @@ class Report:
                 continue
             if not s.text.strip():
                 continue
-            why = s.role if s.role != "body" else "nothing to check outside its quotations (attribution only, or too short)"
+            why = (
+                s.role
+                if s.role != "body"
+                else "nothing to check outside its quotations (attribution only, or too short)"
+            )
             out.append(NotJudged(s.text, s.start, s.end, s.line, why))
         return tuple(out)
 
@@ -352,10 +364,11 @@ class Report:
                 "sentences": [s.to_dict() for s in self.article_sentences],
                 "quotes": [q.to_dict() for q in self.quotes],
             },
-            "sources": [
-                {**doc_dict(d), "sections": self.sections(d.id)} for d in self.sources
+            "sources": [{**doc_dict(d), "sections": self.sections(d.id)} for d in self.sources],
+            "units": [
+                {**u.to_dict(), "accepted": True} if u.id in self.accepted else u.to_dict()
+                for u in self.units
             ],
-            "units": [{**u.to_dict(), "accepted": True} if u.id in self.accepted else u.to_dict() for u in self.units],
             "omitted": [o.to_dict() for o in self.omitted],
             "not_judged": [n.to_dict() for n in self.not_judged()],
             "warnings": [w.to_dict() for w in self.warnings],

@@ -16,7 +16,10 @@ import unicodedata
 from dataclasses import dataclass
 
 SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u00b4\u2039\u203a"
-DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\u300c\u300d\u300e\u300f\u275d\u275e\u301d\u301e\u301f\uff02"
+DOUBLE_QUOTES = (
+    "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\u300c\u300d\u300e\u300f"
+    "\u275d\u275e\u301d\u301e\u301f\uff02"
+)
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 
 _TRANSLATE = {ord(c): "'" for c in SINGLE_QUOTES}
@@ -33,7 +36,9 @@ CF_CHARS = "".join(
 CF_CLASS = "".join(f"\\U{ord(c):08x}" for c in CF_CHARS)
 _CF_RE = re.compile(f"[{CF_CLASS}]")
 
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,11 @@ class Normalized:
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original (document) span of the normalised span ``[start, end)``."""
         if end <= start:
-            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            pos = (
+                self.starts[start]
+                if start < len(self.starts)
+                else (self.ends[-1] if self.ends else 0)
+            )
             return pos + self.offset, pos + self.offset
         return self.starts[start] + self.offset, self.ends[end - 1] + self.offset
 

@@ -69,60 +69,188 @@ def _pair_model(value: str | None) -> str | None:
 
 
 def _also(fmt: str, label: str, extra: str = "") -> Option:
-    return Option(fmt, f"{fmt}_path", (f"--{fmt}",), f"Also write the {label} report {extra or 'to this file'}.",
-                  commands=(CHECK,), describe=f"also write the {label} report here", path=True, report=fmt)
+    return Option(
+        fmt,
+        f"{fmt}_path",
+        (f"--{fmt}",),
+        f"Also write the {label} report {extra or 'to this file'}.",
+        commands=(CHECK,),
+        describe=f"also write the {label} report here",
+        path=True,
+        report=fmt,
+    )
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("against", "against", ("--against", "-a"), "A source file or folder (repeat for several).",
-           annotation=list[str] | None, config=(list, str), describe="source files or folders", default=[],
-           path=True),
-    Option("fail-on", "fail_on", ("--fail-on",),
-           "Verdicts that make the exit code 1: names, comma-separated, or strict|default|lenient|none.",
-           commands=(CHECK, CONFIG), config=(list, str), describe="verdicts or a level that make the exit code 1",
-           default=",".join(DEFAULT_FAIL_ON), setting="fail_on", to_setting=_fail_on),
-    Option("model", "model", ("--model",), "A sentence-transformers model path instead of the packaged MiniLM.",
-           commands=(*RUNS, INDEX), describe="a sentence-transformers model path", setting="model"),
-    Option("pair-model", "pair_model", ("--pair-model",),
-           "The claim verdict model: a folder (model.onnx, tokenizer.json, config.json) instead of the packaged "
-           "one, or 'none' to judge claims by cosine thresholds alone.",
-           describe="the claim verdict model: a folder, or none for cosine thresholds only",
-           setting="pair_model", to_setting=_pair_model),
-    Option("claim-engine", "claim_engine", ("--claim-engine",),
-           "How claims use the verdict model: hybrid (cosine rules; the model confirms contradictions; the "
-           "default) or pairs (the model decides).",
-           describe="how claims use the verdict model: hybrid (default) or pairs", default="hybrid",
-           setting="claim_engine", to_setting=_claim_engine),
-    Option("encoding", "encoding", ("--encoding",), "Decode inputs with this encoding instead of detecting it.",
-           commands=(*RUNS, INDEX), describe="decode inputs with this encoding", setting="encoding"),
-    Option("runtime", "runtime", ("--runtime",), "Embedding runtime: onnx (default) or torch (sentence-transformers).",
-           commands=(*RUNS, INDEX), describe="embedding runtime: onnx or torch", setting="runtime"),
-    Option("cache", "no_cache", ("--no-cache",), "Do not read or write the on-disk cache of source embeddings.",
-           annotation=bool, config=bool, describe="keep source embeddings in the user cache directory",
-           default=True, cli_default=False, cli_value=lambda given: False if given else None, setting="cache",
-           to_setting=bool),
-    Option("format", "fmt", ("--format", "-f"), f"Output format: {', '.join(FORMATS)}.",
-           commands=(CHECK,), describe="standard-output format", default="text"),
-    Option("output", "output", ("--output", "-o"), "Write the --format output here (- = stdout).",
-           commands=(CHECK,), describe="file for the --format output", default="-", path=True),
+    Option(
+        "against",
+        "against",
+        ("--against", "-a"),
+        "A source file or folder (repeat for several).",
+        annotation=list[str] | None,
+        config=(list, str),
+        describe="source files or folders",
+        default=[],
+        path=True,
+    ),
+    Option(
+        "fail-on",
+        "fail_on",
+        ("--fail-on",),
+        "Verdicts that make the exit code 1: names, comma-separated, or "
+        "strict|default|lenient|none.",
+        commands=(CHECK, CONFIG),
+        config=(list, str),
+        describe="verdicts or a level that make the exit code 1",
+        default=",".join(DEFAULT_FAIL_ON),
+        setting="fail_on",
+        to_setting=_fail_on,
+    ),
+    Option(
+        "model",
+        "model",
+        ("--model",),
+        "A sentence-transformers model path instead of the packaged MiniLM.",
+        commands=(*RUNS, INDEX),
+        describe="a sentence-transformers model path",
+        setting="model",
+    ),
+    Option(
+        "pair-model",
+        "pair_model",
+        ("--pair-model",),
+        "The claim verdict model: a folder (model.onnx, tokenizer.json, config.json) instead of "
+        "the packaged "
+        "one, or 'none' to judge claims by cosine thresholds alone.",
+        describe="the claim verdict model: a folder, or none for cosine thresholds only",
+        setting="pair_model",
+        to_setting=_pair_model,
+    ),
+    Option(
+        "claim-engine",
+        "claim_engine",
+        ("--claim-engine",),
+        "How claims use the verdict model: hybrid (cosine rules; the model confirms "
+        "contradictions; the "
+        "default) or pairs (the model decides).",
+        describe="how claims use the verdict model: hybrid (default) or pairs",
+        default="hybrid",
+        setting="claim_engine",
+        to_setting=_claim_engine,
+    ),
+    Option(
+        "encoding",
+        "encoding",
+        ("--encoding",),
+        "Decode inputs with this encoding instead of detecting it.",
+        commands=(*RUNS, INDEX),
+        describe="decode inputs with this encoding",
+        setting="encoding",
+    ),
+    Option(
+        "runtime",
+        "runtime",
+        ("--runtime",),
+        "Embedding runtime: onnx (default) or torch (sentence-transformers).",
+        commands=(*RUNS, INDEX),
+        describe="embedding runtime: onnx or torch",
+        setting="runtime",
+    ),
+    Option(
+        "cache",
+        "no_cache",
+        ("--no-cache",),
+        "Do not read or write the on-disk cache of source embeddings.",
+        annotation=bool,
+        config=bool,
+        describe="keep source embeddings in the user cache directory",
+        default=True,
+        cli_default=False,
+        cli_value=lambda given: False if given else None,
+        setting="cache",
+        to_setting=bool,
+    ),
+    Option(
+        "format",
+        "fmt",
+        ("--format", "-f"),
+        f"Output format: {', '.join(FORMATS)}.",
+        commands=(CHECK,),
+        describe="standard-output format",
+        default="text",
+    ),
+    Option(
+        "output",
+        "output",
+        ("--output", "-o"),
+        "Write the --format output here (- = stdout).",
+        commands=(CHECK,),
+        describe="file for the --format output",
+        default="-",
+        path=True,
+    ),
     _also("json", "JSON"),
     _also("html", "HTML", "here (a folder for several articles)"),
     _also("sarif", "SARIF"),
     _also("markdown", "Markdown"),
-    Option("baseline", "baseline", ("--baseline",), "Report only findings this baseline file does not accept.",
-           commands=(CHECK, BASELINE), describe="accepted findings file", path=True,
-           help_by_command=((BASELINE, "The file to write (default verify-baseline.json)."),)),
+    Option(
+        "baseline",
+        "baseline",
+        ("--baseline",),
+        "Report only findings this baseline file does not accept.",
+        commands=(CHECK, BASELINE),
+        describe="accepted findings file",
+        path=True,
+        help_by_command=((BASELINE, "The file to write (default verify-baseline.json)."),),
+    ),
     # --- command-line only ---
-    Option("exit-zero", "exit_zero", ("--exit-zero",), "Exit 0 even with findings (never hides a 2).",
-           annotation=bool, commands=(CHECK,), config=None, cli_default=False),
-    Option("out", "out", ("--out",), "The archive file to create or update.", annotation=str, commands=(INDEX,),
-           config=None, cli_default=...),
-    Option("config-file", "config", ("--config",), "Read settings from this file instead of searching.",
-           commands=(*RUNS, INDEX), config=None),
-    Option("isolated", "isolated", ("--isolated",), "Ignore configuration files.", annotation=bool,
-           commands=(*RUNS, INDEX), config=None, cli_default=False),
-    Option("color", "color", ("--color/--no-color",), "Colour the text output.", annotation=bool | None,
-           commands=(CHECK,), config=None),
+    Option(
+        "exit-zero",
+        "exit_zero",
+        ("--exit-zero",),
+        "Exit 0 even with findings (never hides a 2).",
+        annotation=bool,
+        commands=(CHECK,),
+        config=None,
+        cli_default=False,
+    ),
+    Option(
+        "out",
+        "out",
+        ("--out",),
+        "The archive file to create or update.",
+        annotation=str,
+        commands=(INDEX,),
+        config=None,
+        cli_default=...,
+    ),
+    Option(
+        "config-file",
+        "config",
+        ("--config",),
+        "Read settings from this file instead of searching.",
+        commands=(*RUNS, INDEX),
+        config=None,
+    ),
+    Option(
+        "isolated",
+        "isolated",
+        ("--isolated",),
+        "Ignore configuration files.",
+        annotation=bool,
+        commands=(*RUNS, INDEX),
+        config=None,
+        cli_default=False,
+    ),
+    Option(
+        "color",
+        "color",
+        ("--color/--no-color",),
+        "Colour the text output.",
+        annotation=bool | None,
+        commands=(CHECK,),
+        config=None,
+    ),
 )
 
 #: Configuration keys besides the options: the threshold overrides.
@@ -154,7 +282,10 @@ def report_keys() -> tuple[str, ...]:
 
 
 def defaults() -> dict[str, Any]:
-    return {o.key: (list(o.default) if isinstance(o.default, list) else o.default) for o in config_options()}
+    return {
+        o.key: (list(o.default) if isinstance(o.default, list) else o.default)
+        for o in config_options()
+    }
 
 
 def for_command(command: str) -> tuple[Option, ...]:
@@ -172,19 +303,26 @@ def given(command: str, params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def typer_parameter(o: Option, command: str, callback: Callable[..., Any] | None = None) -> inspect.Parameter:
+def typer_parameter(
+    o: Option, command: str, callback: Callable[..., Any] | None = None
+) -> inspect.Parameter:
     """The Typer parameter of an option in a command."""
     extra: dict[str, Any] = {}
     if callback is not None:
         extra = {"callback": callback, "is_eager": True}
     info = typer.Option(*o.flags, help=o.help_for(command), **extra)
     default = o.cli_default
-    return inspect.Parameter(o.param, inspect.Parameter.KEYWORD_ONLY, default=default,
-                             annotation=Annotated[o.annotation, info])
+    return inspect.Parameter(
+        o.param,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        annotation=Annotated[o.annotation, info],
+    )
 
 
-def with_options(command: str, *leading: inspect.Parameter, trailing: tuple[inspect.Parameter, ...] = ()
-                 ) -> Callable[[Callable[..., int]], Callable[..., int]]:
+def with_options(
+    command: str, *leading: inspect.Parameter, trailing: tuple[inspect.Parameter, ...] = ()
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
     """Give ``fn(**params)`` the signature Typer reads: the ``leading`` parameters (arguments),
     then every option of ``command`` from the table, then ``trailing``."""
 

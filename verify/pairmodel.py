@@ -54,11 +54,17 @@ class OnnxPairModel:
         self.name = path or "verify pair model (packaged)"
         self.threads = threads
         onnx_path = os.path.join(self.path, "model.onnx")
-        for needed in (onnx_path, os.path.join(self.path, "tokenizer.json"), os.path.join(self.path, "config.json")):
+        for needed in (
+            onnx_path,
+            os.path.join(self.path, "tokenizer.json"),
+            os.path.join(self.path, "config.json"),
+        ):
             if not os.path.isfile(needed):
                 raise ModelError(f"pair model {self.path!r} is missing {os.path.basename(needed)}")
         st = os.stat(onnx_path)
-        self.key = hashlib.sha256(f"{os.path.realpath(onnx_path)}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+        self.key = hashlib.sha256(
+            f"{os.path.realpath(onnx_path)}|{st.st_size}|{st.st_mtime_ns}".encode()
+        ).hexdigest()[:16]
         self._session = None
         self._tokenizer = None
         self._order: list[int] = []
@@ -77,15 +83,20 @@ class OnnxPairModel:
                     config = json.load(fh)
                 id2label = {int(k): str(v).lower() for k, v in config.get("id2label", {}).items()}
                 if sorted(id2label.values()) != sorted(LABELS):
-                    raise ModelError(f"pair model {self.path!r}: labels {sorted(id2label.values())}, "
-                                     f"expected {', '.join(LABELS)}")
-                self._order = [next(i for i, name in id2label.items() if name == label) for label in LABELS]
+                    raise ModelError(
+                        f"pair model {self.path!r}: labels {sorted(id2label.values())}, "
+                        f"expected {', '.join(LABELS)}"
+                    )
+                self._order = [
+                    next(i for i, name in id2label.items() if name == label) for label in LABELS
+                ]
                 opts = ort.SessionOptions()
                 opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
                 opts.inter_op_num_threads = 1
                 opts.log_severity_level = 3
-                session = ort.InferenceSession(os.path.join(self.path, "model.onnx"), opts,
-                                               providers=["CPUExecutionProvider"])
+                session = ort.InferenceSession(
+                    os.path.join(self.path, "model.onnx"), opts, providers=["CPUExecutionProvider"]
+                )
                 tok = Tokenizer.from_file(os.path.join(self.path, "tokenizer.json"))
                 tok.enable_truncation(max_length=MAX_TOKENS)
                 tok.enable_padding()
@@ -105,13 +116,17 @@ class OnnxPairModel:
         missing = list(dict.fromkeys(p for p in pairs if p not in self._memo))
         if missing:
             session, tok = self._load()
-            order = sorted(range(len(missing)), key=lambda i: (len(missing[i][0]) + len(missing[i][1]), i))
+            order = sorted(
+                range(len(missing)), key=lambda i: (len(missing[i][0]) + len(missing[i][1]), i)
+            )
             for b in range(0, len(order), BATCH):
-                idx = order[b:b + BATCH]
+                idx = order[b : b + BATCH]
                 enc = tok.encode_batch([missing[i] for i in idx])
-                feed = {"input_ids": np.asarray([e.ids for e in enc], dtype=np.int64),
-                        "attention_mask": np.asarray([e.attention_mask for e in enc], dtype=np.int64),
-                        "token_type_ids": np.asarray([e.type_ids for e in enc], dtype=np.int64)}
+                feed = {
+                    "input_ids": np.asarray([e.ids for e in enc], dtype=np.int64),
+                    "attention_mask": np.asarray([e.attention_mask for e in enc], dtype=np.int64),
+                    "token_type_ids": np.asarray([e.type_ids for e in enc], dtype=np.int64),
+                }
                 logits = session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
                 logits = logits[:, self._order].astype(np.float64)
                 logits -= logits.max(axis=1, keepdims=True)
@@ -128,7 +143,10 @@ _LOADED: dict[str, PairModel] = {}
 def check_pair_model_path(path: str | None) -> str | None:
     """``path`` when it names a folder (or is None: the packaged model); else the error."""
     if path is not None and not os.path.isdir(path):
-        raise ModelError(f"pair model not found: {path} (give a folder with model.onnx, tokenizer.json, config.json)")
+        raise ModelError(
+            f"pair model not found: {path} (give a folder with model.onnx, tokenizer.json, "
+            "config.json)"
+        )
     return path
 
 

@@ -1,9 +1,9 @@
 """Quotations in the copy: the words inside quotation marks, and who the copy says spoke them.
 
-Marks: “…” „…“ ‟…” «…» 「…」 『…』 ❝…❞ 〝…〞 ``…'' ＂…＂ and straight "…" (double), ‹…›, ‘…’ and straight '…' (single, told
-from apostrophes by what stands around them). Nested quotations are kept with
-depth 1. A quotation still open at the end of a paragraph is closed there: when
-the next paragraph opens with a quotation mark it is the news convention of a
+Marks: “…” „…“ ‟…” «…» 「…」 『…』 ❝…❞ 〝…〞 ``…'' ＂…＂ and straight "…" (double), ‹…›, ‘…’
+and straight '…' (single, told from apostrophes by what stands around them). Nested
+quotations are kept with depth 1. A quotation still open at the end of a paragraph is
+closed there: when the next paragraph opens with a quotation mark it is the news convention of a
 quotation running over paragraphs, otherwise it is reported as unclosed.
 """
 
@@ -74,7 +74,9 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
-def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, int, str, str | None, int]], list[int]]:
+def _scan_paragraph(
+    text: str, start: int, end: int
+) -> tuple[list[tuple[int, int, str, str | None, int]], list[int]]:
     """(open_pos, close_pos, open_mark, close_mark, depth) of quotations in one paragraph,
     and the positions of closing marks that closed nothing."""
     found: list[tuple[int, int, str, str | None, int]] = []
@@ -138,7 +140,9 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     return found, stray
 
 
-def extract_quotes(doc: Document, sentences: tuple[Sentence, ...]) -> tuple[tuple[Quote, ...], tuple[Warning_, ...]]:
+def extract_quotes(
+    doc: Document, sentences: tuple[Sentence, ...]
+) -> tuple[tuple[Quote, ...], tuple[Warning_, ...]]:
     """Every quotation in ``doc`` in text order, with its speaker, and warnings."""
     text = doc.text
     raw: list[tuple[int, int, str, str | None, int]] = []
@@ -148,25 +152,43 @@ def extract_quotes(doc: Document, sentences: tuple[Sentence, ...]) -> tuple[tupl
         found, stray = _scan_paragraph(text, p_start, p_end)
         for pos in stray:
             warnings.append(
-                Warning_(doc.id, "stray_quote_mark", f"closing quotation mark {text[pos]!r} closes nothing",
-                         pos, pos + 1, doc.line(pos))
+                Warning_(
+                    doc.id,
+                    "stray_quote_mark",
+                    f"closing quotation mark {text[pos]!r} closes nothing",
+                    pos,
+                    pos + 1,
+                    doc.line(pos),
+                )
             )
         for item in found:
             o_pos, c_pos, o_mark, c_mark, depth = item
             if c_mark is None:
-                continues = p_no + 1 < len(paras) and text[paras[p_no + 1][0]] in DOUBLE_OPEN + SINGLE_OPEN + "\"'"
+                continues = (
+                    p_no + 1 < len(paras)
+                    and text[paras[p_no + 1][0]] in DOUBLE_OPEN + SINGLE_OPEN + "\"'"
+                )
                 capped = c_pos - o_pos > MAX_UNCLOSED_QUOTE_CHARS
                 if capped:  # each open mark would hold a copy of the rest of the paragraph
                     cut = text.rfind(" ", o_pos + 1, o_pos + MAX_UNCLOSED_QUOTE_CHARS)
                     c_pos = cut if cut > o_pos + 1 else o_pos + MAX_UNCLOSED_QUOTE_CHARS
                     item = (o_pos, c_pos, o_mark, c_mark, depth)
                 if not continues:
-                    where = (f"taken to run {MAX_UNCLOSED_QUOTE_CHARS:,} characters at most (limit MAX_UNCLOSED_QUOTE_CHARS)"
-                             if capped else "taken to run to the end of its paragraph")
+                    where = (
+                        f"taken to run {MAX_UNCLOSED_QUOTE_CHARS:,} characters at most (limit "
+                        "MAX_UNCLOSED_QUOTE_CHARS)"
+                        if capped
+                        else "taken to run to the end of its paragraph"
+                    )
                     warnings.append(
-                        Warning_(doc.id, "unclosed_quote",
-                                 f"quotation opened with {o_mark!r} is never closed; {where}",
-                                 o_pos, c_pos, doc.line(o_pos))
+                        Warning_(
+                            doc.id,
+                            "unclosed_quote",
+                            f"quotation opened with {o_mark!r} is never closed; {where}",
+                            o_pos,
+                            c_pos,
+                            doc.line(o_pos),
+                        )
                     )
             raw.append(item)
     raw.sort()
@@ -223,7 +245,7 @@ def _speaker(
     sent_end = sentences[end_idx].end
     other_opens = [o for o, _, _, _, d in raw if d == 0 and c_pos < o < sent_end]
     after_end = min(other_opens) if other_opens else sent_end
-    after = text[c_pos + 1:after_end]
+    after = text[c_pos + 1 : after_end]
     for pattern in (_AFTER_WHO_VERB, _AFTER_VERB_WHO):
         m = pattern.match(after)
         if m:
@@ -238,7 +260,7 @@ def _speaker(
     if m:
         return _clean_who(m.group("who"))
     if _BEFORE_PART.search(before):
-        m = _SUBJECT_VERB.match(text[sent.start:o_pos])
+        m = _SUBJECT_VERB.match(text[sent.start : o_pos])
         if m:
             return _clean_who(m.group("who"))
     m = _ACCORDING.search(before)

@@ -47,9 +47,15 @@ _BOMS = (
 #: given as an article or a source stands for every file with one of these endings; adding
 #: an input format is one entry here (and its reader in ``document_from_bytes``).
 FORMAT_BY_SUFFIX: dict[str, str] = {
-    ".txt": "text", ".text": "text",
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".mkd": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
     ".pdf": "pdf",
 }
 DOCUMENT_SUFFIXES: tuple[str, ...] = tuple(FORMAT_BY_SUFFIX)
@@ -70,7 +76,9 @@ def walk_documents(folder: str) -> tuple[list[str], list[str]]:
                 continue
             full = os.path.join(root, name)
             regular = os.path.isfile(full)  # a FIFO or a device named "x.txt" is never read
-            (found if regular and name.lower().endswith(DOCUMENT_SUFFIXES) else skipped).append(full)
+            (found if regular and name.lower().endswith(DOCUMENT_SUFFIXES) else skipped).append(
+                full
+            )
     return found, skipped
 
 
@@ -83,7 +91,9 @@ def collect_files(paths: Sequence[str | os.PathLike[str]], what: str = "source")
         if p != "-" and os.path.isdir(p):
             found, _ = walk_documents(p)
             if not found:
-                raise ConfigError(f"{p}: folder holds no {what} files ({', '.join(DOCUMENT_SUFFIXES)})")
+                raise ConfigError(
+                    f"{p}: folder holds no {what} files ({', '.join(DOCUMENT_SUFFIXES)})"
+                )
             out += found
         else:
             out.append(p)
@@ -122,7 +132,10 @@ def read_bytes(path: str) -> bytes:
         try:
             data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
             if len(data) > MAX_INPUT_BYTES:
-                raise InputError(f"standard input: larger than {MAX_INPUT_BYTES // 1_000_000} MB (limit MAX_INPUT_BYTES)")
+                raise InputError(
+                    f"standard input: larger than {MAX_INPUT_BYTES // 1_000_000} MB (limit "
+                    "MAX_INPUT_BYTES)"
+                )
             return data
         except InputError:
             raise
@@ -133,11 +146,15 @@ def read_bytes(path: str) -> bytes:
         if p.is_dir():
             raise InputError(f"{name}: is a directory, not a file")
         if p.exists() and not p.is_file():
-            raise InputError(f"{name}: not a regular file (a device, a pipe or a socket is never read)")
+            raise InputError(
+                f"{name}: not a regular file (a device, a pipe or a socket is never read)"
+            )
         with open(p, "rb") as fh:
             data = fh.read(MAX_INPUT_BYTES + 1)
         if len(data) > MAX_INPUT_BYTES:
-            raise InputError(f"{name}: larger than {MAX_INPUT_BYTES // 1_000_000} MB (limit MAX_INPUT_BYTES)")
+            raise InputError(
+                f"{name}: larger than {MAX_INPUT_BYTES // 1_000_000} MB (limit MAX_INPUT_BYTES)"
+            )
         return data
     except InputError:
         raise
@@ -150,7 +167,9 @@ def read_bytes(path: str) -> bytes:
 
 
 #: A well-formed multi-byte UTF-8 sequence: a file holding one is UTF-8, whatever else it holds.
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -173,15 +192,16 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
         try:
             return Decoded(data.decode(encoding), encoding, f"decoded as {encoding} (--encoding)")
         except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}: not valid {encoding} (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
-            ) from None
+            bad = data[exc.start : exc.start + 1]
+            raise InputError(f"{name}: not valid {encoding} (byte {exc.start}: {bad!r})") from None
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
-                return Decoded(data[len(bom):].decode(codec), label, f"byte-order mark: {label}")
+                return Decoded(data[len(bom) :].decode(codec), label, f"byte-order mark: {label}")
             except UnicodeDecodeError:
-                raise InputError(f"{name}: starts with a {label} byte-order mark but is not valid {label}") from None
+                raise InputError(
+                    f"{name}: starts with a {label} byte-order mark but is not valid {label}"
+                ) from None
     if b"\x00" in data:
         raise InputError(f"{name}: binary file (contains NUL bytes), not text")
     try:
@@ -190,8 +210,10 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
         if _mostly_utf8(data):
             # UTF-8 text with a bad sequence: never read the whole file as a codepage for it
             raise InputError(
-                f"{name}: not valid UTF-8 at byte {exc.start} ({data[exc.start:exc.start + 4]!r}), though the "
-                "rest is UTF-8; fix the file or pass --encoding") from None
+                f"{name}: not valid UTF-8 at byte {exc.start} "
+                f"({data[exc.start : exc.start + 4]!r}), though the rest is UTF-8; "
+                "fix the file or pass --encoding"
+            ) from None
     return _detect(data, name)
 
 
@@ -280,10 +302,14 @@ def _pdf_text(data: bytes, name: str) -> str:
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{name}: cannot read PDF ({first})") from None
     text = "\n\n".join(p for p in pages if p)
-    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff" or ch == "\ufffd"), None)
+    bad = next(
+        (i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff" or ch == "\ufffd"), None
+    )
     if bad is not None:
-        raise InputError(f"{name}: the PDF's text holds an undecodable character at offset {bad} "
-                         f"({text[bad].encode('unicode_escape').decode()}); extract its text another way")
+        raise InputError(
+            f"{name}: the PDF's text holds an undecodable character at offset {bad} "
+            f"({text[bad].encode('unicode_escape').decode()}); extract its text another way"
+        )
     return text
 
 
@@ -321,7 +347,9 @@ def document_from_bytes(
             raise InputError(f"{name}: binary file (control characters), not text")
         if fmt == "html":
             text = _html_text(text, name)
-            notes.append("main text extracted from HTML by trafilatura; offsets refer to the extracted text")
+            notes.append(
+                "main text extracted from HTML by trafilatura; offsets refer to the extracted text"
+            )
     if not text.strip():
         raise InputError(f"{name}: no text (empty or only white space)")
     return Document(
@@ -337,7 +365,9 @@ def document_from_bytes(
     )
 
 
-def read_document(path: str | os.PathLike[str], doc_id: str, encoding: str | None = None) -> Document:
+def read_document(
+    path: str | os.PathLike[str], doc_id: str, encoding: str | None = None
+) -> Document:
     """Read one file ("-" for standard input) into a Document."""
     p = os.fspath(path)
     return document_from_bytes(read_bytes(p), p, doc_id, encoding)
@@ -359,9 +389,23 @@ def document_from_text(text: str, path: str, doc_id: str) -> Document:
 
 
 _DATE_IN_NAME = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)-(0[1-9]|1[0-2])-([0-2]\d|3[01])(?!\d)")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-_DATE_IN_TEXT = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+(\d{1,2}),\s+(\d{4})\b")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_DATE_IN_TEXT = re.compile(
+    r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+(\d{1,2}),\s+(\d{4})\b"
+)
 
 
 def document_date(path: str, text: str) -> str | None:

@@ -23,12 +23,18 @@ HEADING_MAX_WORDS = 12
 SECTION_LABEL_MAX_WORDS = 6
 
 _TERMINAL = ".!?:;\"'\u201d\u2019)]\u2026"
-_BLANK_LINE = re.compile(r"(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])[ \t]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])\s*")
+_BLANK_LINE = re.compile(
+    r"(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])[ "
+    r"\t]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])\s*"
+)
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
 _SECTION_LABEL = re.compile(r"(?P<label>[A-Z][^\n:.!?;\"\u201c\u201d]{0,60}?):[ \t]+(?=\S)")
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'\u2019-]*(?:\s+(?:[A-Z][\w.'\u2019-]*|and|de|van|von))*\s*$")
-_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 DATELINE_PATTERNS = (
     re.compile(r"date\s+\d{4}-\d{2}-\d{2}\s+"),
     re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*(?:[-\u2013\u2014:|]\s*)?"),
@@ -76,10 +82,12 @@ def _split_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         return
     para_start = start
     for m in _LINE_BREAK.finditer(text, start, end):
-        before = text[para_start:m.start()].rstrip()
+        before = text[para_start : m.start()].rstrip()
         last_line = _LINE_BREAK.split(before)[-1] if before else ""
-        after = text[m.end():end].lstrip()
-        next_opens = bool(after) and (after[0].isupper() or after[0].isdigit() or after[0] in "#\"\u201c\u2018'*-")
+        after = text[m.end() : end].lstrip()
+        next_opens = bool(after) and (
+            after[0].isupper() or after[0].isdigit() or after[0] in "#\"\u201c\u2018'*-"
+        )
         if before and (before[-1] in _TERMINAL or (_is_heading_line(last_line) and next_opens)):
             s, e = _trim(text, para_start, m.start())
             if s < e:
@@ -142,9 +150,42 @@ def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 #: Titles written with a stop before a name ("Rep. Terri Sewell", "Lt. Gov. Dan Patrick"):
 #: a sentence never ends on one of them when a capitalised word follows.
-TITLE_ABBREVIATIONS = frozenset({"rep", "reps", "gov", "govs", "sen", "sens", "rev", "lt", "gen", "col", "sgt",
-                                 "capt", "maj", "adm", "cmdr", "pres", "amb", "atty", "supt", "hon", "gov't",
-                                 "mt", "ft", "msgr", "fr", "sr", "jr", "cpl", "pvt", "brig", "insp", "det"})
+TITLE_ABBREVIATIONS = frozenset(
+    {
+        "rep",
+        "reps",
+        "gov",
+        "govs",
+        "sen",
+        "sens",
+        "rev",
+        "lt",
+        "gen",
+        "col",
+        "sgt",
+        "capt",
+        "maj",
+        "adm",
+        "cmdr",
+        "pres",
+        "amb",
+        "atty",
+        "supt",
+        "hon",
+        "gov't",
+        "mt",
+        "ft",
+        "msgr",
+        "fr",
+        "sr",
+        "jr",
+        "cpl",
+        "pvt",
+        "brig",
+        "insp",
+        "det",
+    }
+)
 _LAST_WORD = re.compile(r"([A-Za-z']+)\.\s*$")
 
 
@@ -199,8 +240,20 @@ def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
             return
         if e - s > MAX_SENTENCE_CHARS:
             for a, b in _pieces(text, s, e, MAX_SENTENCE_CHARS):
-                out.append(Sentence(doc=doc.id, index=len(out), start=a, end=b, line=doc.line(a), text=text[a:b],
-                                    role=role, section=section, paragraph=para, split=True))
+                out.append(
+                    Sentence(
+                        doc=doc.id,
+                        index=len(out),
+                        start=a,
+                        end=b,
+                        line=doc.line(a),
+                        text=text[a:b],
+                        role=role,
+                        section=section,
+                        paragraph=para,
+                        split=True,
+                    )
+                )
             return
         out.append(
             Sentence(

@@ -27,8 +27,9 @@ class Scorer(Protocol):
         ...
 
 
-def best_of_sentence_and_clauses(vectors: np.ndarray, sentences: np.ndarray, clauses: np.ndarray,
-                                 owner: np.ndarray) -> np.ndarray:
+def best_of_sentence_and_clauses(
+    vectors: np.ndarray, sentences: np.ndarray, clauses: np.ndarray, owner: np.ndarray
+) -> np.ndarray:
     """Cosine of each row to each sentence: the best of (vs the sentence, vs any clause of it)."""
     direct = cosine_matrix(vectors, sentences)
     if len(owner):
@@ -51,15 +52,21 @@ class EmbeddingScorer:
         n_s = len(index.norms)
         texts = [t for g in groups for t in g]
         article_vectors = self.embedder.encode(texts)
-        source_vectors = self.embedder.encode_sources([n.text for n in index.norms] + [c.text for c in index.clauses])
+        source_vectors = self.embedder.encode_sources(
+            [n.text for n in index.norms] + [c.text for c in index.clauses]
+        )
         src_emb, clause_emb = source_vectors[:n_s], source_vectors[n_s:]
         owner = np.asarray(index.clause_sentence, dtype=np.int64)
         out: list[np.ndarray] = []
         pos = 0
         for g in groups:
-            rows = article_vectors[pos:pos + len(g)]
+            rows = article_vectors[pos : pos + len(g)]
             pos += len(g)
-            out.append(best_of_sentence_and_clauses(rows, src_emb, clause_emb, owner) if len(g) else np.zeros((0, n_s)))
+            out.append(
+                best_of_sentence_and_clauses(rows, src_emb, clause_emb, owner)
+                if len(g)
+                else np.zeros((0, n_s))
+            )
         return out
 
 

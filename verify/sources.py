@@ -46,26 +46,46 @@ class SourceIndex:
     clauses: tuple[Clause, ...]
     clause_sentence: tuple[int, ...]  # sentence index of each clause
     stems: tuple[frozenset[str], ...]
-    _runs: dict[tuple[int, int], Passage | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _runs: dict[tuple[int, int], Passage | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
-    def build(cls, docs: Sequence[Document], sentences: Sequence[Sentence], min_clause_words: int) -> SourceIndex:
+    def build(
+        cls, docs: Sequence[Document], sentences: Sequence[Sentence], min_clause_words: int
+    ) -> SourceIndex:
         by_id = {d.id: d for d in docs}
         sents = tuple(s for s in sentences if s.role in ("body", "heading"))
         norms = tuple(normalize(s.text, s.start) for s in sents)
         toks = tuple(tuple(tokenize(n.text)) for n in norms)
         passages: list[Passage] = []
         for i, s in enumerate(sents):
-            passages.append(Passage(len(passages), s.doc, s.section, s.start, s.end, s.line, s.text,
-                                    norms[i], toks[i], (i,)))
+            passages.append(
+                Passage(
+                    len(passages),
+                    s.doc,
+                    s.section,
+                    s.start,
+                    s.end,
+                    s.line,
+                    s.text,
+                    norms[i],
+                    toks[i],
+                    (i,),
+                )
+            )
         for i in range(len(sents) - 1):
             a, b = sents[i], sents[i + 1]
             if a.doc != b.doc or a.role != "body" or b.role != "body":
                 continue
             doc = by_id[a.doc]
-            text = doc.text[a.start:b.end]
+            text = doc.text[a.start : b.end]
             n, t = _joined(norms[i], toks[i], norms[i + 1], toks[i + 1], text, a.start, b.start)
-            passages.append(Passage(len(passages), a.doc, a.section, a.start, b.end, a.line, text, n, t, (i, i + 1)))
+            passages.append(
+                Passage(
+                    len(passages), a.doc, a.section, a.start, b.end, a.line, text, n, t, (i, i + 1)
+                )
+            )
         clauses: list[Clause] = []
         owner: list[int] = []
         for i, n in enumerate(norms):
@@ -85,14 +105,24 @@ class SourceIndex:
         runs = self._runs
         if key not in runs:
             a, b = self.sentences[first], self.sentences[last]
-            run = self.sentences[first:last + 1]
+            run = self.sentences[first : last + 1]
             if any(s.doc != a.doc or s.role != "body" for s in run):
                 runs[key] = None
             else:
-                text = self.docs[a.doc].text[a.start:b.end]
+                text = self.docs[a.doc].text[a.start : b.end]
                 n = normalize(text, a.start)
-                runs[key] = Passage(-1, a.doc, a.section, a.start, b.end, a.line, text, n, tuple(tokenize(n.text)),
-                                    tuple(range(first, last + 1)))
+                runs[key] = Passage(
+                    -1,
+                    a.doc,
+                    a.section,
+                    a.start,
+                    b.end,
+                    a.line,
+                    text,
+                    n,
+                    tuple(tokenize(n.text)),
+                    tuple(range(first, last + 1)),
+                )
         return runs[key]
 
     @cached_property
@@ -134,8 +164,13 @@ class SourceIndex:
         s = self.sentences[i]
         return Evidence(s.doc, s.section, s.text, s.start, s.end, s.line, float(similarity))
 
-    def passage_evidence(self, p: Passage, similarity: float, tok_start: int | None = None,
-                         tok_end: int | None = None) -> Evidence:
+    def passage_evidence(
+        self,
+        p: Passage,
+        similarity: float,
+        tok_start: int | None = None,
+        tok_end: int | None = None,
+    ) -> Evidence:
         start, end, text = p.start, p.end, p.text
         if tok_start is not None and tok_end is not None and tok_end > tok_start:
             start, end = p.norm.original_span(p.tokens[tok_start].start, p.tokens[tok_end - 1].end)
@@ -147,25 +182,68 @@ class SourceIndex:
 
 _SPEAKER_LABEL = re.compile(r"^[ \t]*([A-Z][A-Z.'’\- ]{0,40}[A-Z.]):", re.MULTILINE)
 #: Words of a transcript label that are titles, not names.
-_LABEL_TITLES = frozenset({"the", "president", "vice", "mr", "mrs", "ms", "dr", "secretary", "senator", "sen",
-                           "governor", "gov", "q", "audience", "member", "moderator", "reporter", "acting",
-                           "under", "sir", "general", "ambassador", "admiral", "prime", "minister", "press",
-                           "spokesman", "spokeswoman", "white", "house", "official", "participant", "questioner"})
+_LABEL_TITLES = frozenset(
+    {
+        "the",
+        "president",
+        "vice",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "secretary",
+        "senator",
+        "sen",
+        "governor",
+        "gov",
+        "q",
+        "audience",
+        "member",
+        "moderator",
+        "reporter",
+        "acting",
+        "under",
+        "sir",
+        "general",
+        "ambassador",
+        "admiral",
+        "prime",
+        "minister",
+        "press",
+        "spokesman",
+        "spokeswoman",
+        "white",
+        "house",
+        "official",
+        "participant",
+        "questioner",
+    }
+)
 
 
-def _joined(na: Normalized, ta: tuple[Token, ...], nb: Normalized, tb: tuple[Token, ...], text: str,
-            a_start: int, b_start: int) -> tuple[Normalized, tuple[Token, ...]]:
+def _joined(
+    na: Normalized,
+    ta: tuple[Token, ...],
+    nb: Normalized,
+    tb: tuple[Token, ...],
+    text: str,
+    a_start: int,
+    b_start: int,
+) -> tuple[Normalized, tuple[Token, ...]]:
     """normalize() and tokenize() of two adjacent sentences' span ``text``, built from
     theirs: the same result when only white space lies between them (checked in the
     tests); computed afresh otherwise."""
     shift = b_start - a_start
     if na.text and nb.text:
         space_end = shift + nb.starts[0]
-        gap = text[na.ends[-1]:space_end]
+        gap = text[na.ends[-1] : space_end]
         if gap and gap.isspace():
-            n = Normalized(na.text + " " + nb.text,
-                           (*na.starts, na.ends[-1], *tuple(x + shift for x in nb.starts)),
-                           (*na.ends, space_end, *tuple(x + shift for x in nb.ends)), a_start)
+            n = Normalized(
+                na.text + " " + nb.text,
+                (*na.starts, na.ends[-1], *tuple(x + shift for x in nb.starts)),
+                (*na.ends, space_end, *tuple(x + shift for x in nb.ends)),
+                a_start,
+            )
             moved = len(na.text) + 1
             return n, ta + tuple(Token(t.text, t.key, t.start + moved, t.end + moved) for t in tb)
     n = normalize(text, a_start)

@@ -23,12 +23,14 @@ def connect_read_only(path: str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def rows_in(db: sqlite3.Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()) -> list[Any]:
+def rows_in(
+    db: sqlite3.Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()
+) -> list[Any]:
     """Rows of ``sql`` (which ends in "IN ({})") for every value, in chunks that fit
     SQLite's parameter limit; ``before`` are parameters ahead of the IN list."""
     items = list(dict.fromkeys(values))
     rows: list[Any] = []
     for i in range(0, len(items), IN_CHUNK):
-        chunk = items[i:i + IN_CHUNK]
+        chunk = items[i : i + IN_CHUNK]
         rows += db.execute(sql.format(",".join("?" * len(chunk))), [*before, *chunk]).fetchall()
     return rows

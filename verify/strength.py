@@ -20,34 +20,139 @@ from importlib import resources
 import numpy as np
 
 #: Words that weaken a statement: possibility, hedging, plans and intentions.
-HEDGES = ("may", "might", "could", "can", "possibly", "potentially", "perhaps", "likely", "unlikely",
-          "suggest", "suggests", "suggested", "suggesting", "appear", "appears", "appeared", "seem", "seems",
-          "expected to", "plans to", "planned to", "plan to", "intends to", "aims to", "hope to", "hopes to",
-          "explore", "exploring", "consider", "considering", "discuss", "discussed", "would", "should",
-          "believe", "believes", "believed", "indicate", "indicates", "hypothesize", "propose", "proposes")
+HEDGES = (
+    "may",
+    "might",
+    "could",
+    "can",
+    "possibly",
+    "potentially",
+    "perhaps",
+    "likely",
+    "unlikely",
+    "suggest",
+    "suggests",
+    "suggested",
+    "suggesting",
+    "appear",
+    "appears",
+    "appeared",
+    "seem",
+    "seems",
+    "expected to",
+    "plans to",
+    "planned to",
+    "plan to",
+    "intends to",
+    "aims to",
+    "hope to",
+    "hopes to",
+    "explore",
+    "exploring",
+    "consider",
+    "considering",
+    "discuss",
+    "discussed",
+    "would",
+    "should",
+    "believe",
+    "believes",
+    "believed",
+    "indicate",
+    "indicates",
+    "hypothesize",
+    "propose",
+    "proposes",
+)
 #: Words that state a relation without cause.
-CORRELATION = ("associated with", "association", "linked to", "link between", "linked with", "correlated",
-               "correlation", "related to", "tied to", "connected to", "connection between", "more likely",
-               "less likely", "higher risk", "lower risk", "predictor", "predicts", "predicted")
+CORRELATION = (
+    "associated with",
+    "association",
+    "linked to",
+    "link between",
+    "linked with",
+    "correlated",
+    "correlation",
+    "related to",
+    "tied to",
+    "connected to",
+    "connection between",
+    "more likely",
+    "less likely",
+    "higher risk",
+    "lower risk",
+    "predictor",
+    "predicts",
+    "predicted",
+)
 #: Verbs that state a cause, and words of certainty.
-CAUSAL = ("causes", "cause", "caused", "increases", "increased", "reduces", "reduced", "decreases", "leads to",
-          "led to", "results in", "resulted in", "prevents", "prevented", "improves", "improved", "boosts",
-          "cuts", "triggers", "drives", "raises", "lowers", "protects", "saves", "saving", "kills", "makes",
-          "effect of", "because of", "due to", "will", "proves", "proved", "shows", "showed", "confirms",
-          "confirmed", "agreed to", "decided", "announced")
+CAUSAL = (
+    "causes",
+    "cause",
+    "caused",
+    "increases",
+    "increased",
+    "reduces",
+    "reduced",
+    "decreases",
+    "leads to",
+    "led to",
+    "results in",
+    "resulted in",
+    "prevents",
+    "prevented",
+    "improves",
+    "improved",
+    "boosts",
+    "cuts",
+    "triggers",
+    "drives",
+    "raises",
+    "lowers",
+    "protects",
+    "saves",
+    "saving",
+    "kills",
+    "makes",
+    "effect of",
+    "because of",
+    "due to",
+    "will",
+    "proves",
+    "proved",
+    "shows",
+    "showed",
+    "confirms",
+    "confirmed",
+    "agreed to",
+    "decided",
+    "announced",
+)
 #: Quantifiers, weaker and stronger.
 SOME = ("some", "a few", "several", "many", "part of", "partly", "partially")
 ALL = ("all", "every", "each", "always", "never", "none", "entirely", "completely", "fully")
 
-LEXICON: dict[str, tuple[str, ...]] = {"hedge": HEDGES, "correlation": CORRELATION, "causal": CAUSAL,
-                                       "some": SOME, "all": ALL}
-_PATTERNS = {name: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-                              + r")\b", re.IGNORECASE) for name, words in LEXICON.items()}
+LEXICON: dict[str, tuple[str, ...]] = {
+    "hedge": HEDGES,
+    "correlation": CORRELATION,
+    "causal": CAUSAL,
+    "some": SOME,
+    "all": ALL,
+}
+_PATTERNS = {
+    name: re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    for name, words in LEXICON.items()
+}
 
 
 def cue_words(text: str) -> dict[str, list[str]]:
     """The lexicon's words found in ``text``, by class (lower case, in order)."""
-    return {name: [m.group().casefold() for m in pat.finditer(text)] for name, pat in _PATTERNS.items()}
+    return {
+        name: [m.group().casefold() for m in pat.finditer(text)] for name, pat in _PATTERNS.items()
+    }
 
 
 _ALL_CUES = tuple(sorted({w for words in LEXICON.values() for w in words}))
@@ -88,7 +193,11 @@ class StrengthModel:
     scale: np.ndarray
 
     def features(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        lex = np.stack([lexicon_features(t) for t in texts]) if texts else np.zeros((0, len(LEXICON) + len(_ALL_CUES)), np.float32)
+        lex = (
+            np.stack([lexicon_features(t) for t in texts])
+            if texts
+            else np.zeros((0, len(LEXICON) + len(_ALL_CUES)), np.float32)
+        )
         x = np.concatenate([vectors, lex], axis=1)
         x = (x - self.mean) / self.scale
         return np.concatenate([x, np.ones((len(x), 1), dtype=np.float32)], axis=1)
@@ -104,18 +213,33 @@ class StrengthModel:
         return self.probabilities(vectors, texts).argmax(axis=1)
 
     def to_json(self) -> str:
-        return json.dumps({"format": "verify-strength/1", "weights": self.weights.round(6).tolist(),
-                           "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist()})
+        return json.dumps(
+            {
+                "format": "verify-strength/1",
+                "weights": self.weights.round(6).tolist(),
+                "mean": self.mean.round(6).tolist(),
+                "scale": self.scale.round(6).tolist(),
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> StrengthModel:
         data = json.loads(text)
-        return cls(np.asarray(data["weights"], np.float32), np.asarray(data["mean"], np.float32),
-                   np.asarray(data["scale"], np.float32))
+        return cls(
+            np.asarray(data["weights"], np.float32),
+            np.asarray(data["mean"], np.float32),
+            np.asarray(data["scale"], np.float32),
+        )
 
 
-def fit(vectors: np.ndarray, texts: Sequence[str], labels: Sequence[int], l2: float = 1e-2,
-        steps: int = 800, lr: float = 0.5) -> StrengthModel:
+def fit(
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    labels: Sequence[int],
+    l2: float = 1e-2,
+    steps: int = 800,
+    lr: float = 0.5,
+) -> StrengthModel:
     """Softmax regression by full-batch gradient descent (deterministic, numpy only),
     classes weighted by inverse frequency."""
     lex = np.stack([lexicon_features(t) for t in texts])

@@ -1,6 +1,7 @@
 """Train the sentence-pair verdict model (a cross-encoder) from the packaged MiniLM weights.
 
-    python -m verify.train --data ../shared/corpora/train --dev ../shared/corpora/dev --out build/pair-model
+    python -m verify.train --data ../shared/corpora/train --dev ../shared/corpora/dev \
+        --out build/pair-model
 
 Reads (source passage, claim) pairs labelled entailment / neutral / contradiction, fine-tunes
 MiniLM-L6 with a three-way classification head on the CPU, and writes the model (Hugging Face
@@ -30,8 +31,11 @@ LABELS = ("entailment", "neutral", "contradiction")
 #: How the training files' labels map onto the three classes. A PAWS non-paraphrase shares
 #: its words with the source but not its meaning: neutral, not a contradiction.
 LABEL_MAP = {
-    "entailment": "entailment", "neutral": "neutral", "contradiction": "contradiction",
-    "paraphrase": "entailment", "not_paraphrase": "neutral",
+    "entailment": "entailment",
+    "neutral": "neutral",
+    "contradiction": "contradiction",
+    "paraphrase": "entailment",
+    "not_paraphrase": "neutral",
 }
 
 
@@ -75,7 +79,14 @@ def load_train_dir(folder: Path) -> list[PairExample]:
             label = LABEL_MAP.get(str(row.get("label")))
             if label is None:
                 continue
-            out.append(PairExample(row["premise"], row["hypothesis"], LABELS.index(label), row.get("set", path.stem)))
+            out.append(
+                PairExample(
+                    row["premise"],
+                    row["hypothesis"],
+                    LABELS.index(label),
+                    row.get("set", path.stem),
+                )
+            )
     return out
 
 
@@ -97,7 +108,9 @@ def load_dev_training_parts(dev: Path) -> list[PairExample]:
         for line in sick.read_text(encoding="utf-8").splitlines():
             cols = line.split("\t")
             if len(cols) == 5 and cols[0].isdigit() and cols[4].lower() in LABELS:
-                out.append(PairExample(cols[1], cols[2], LABELS.index(cols[4].lower()), "sick-train"))
+                out.append(
+                    PairExample(cols[1], cols[2], LABELS.index(cols[4].lower()), "sick-train")
+                )
     stsb = dev / "stsb" / "sts-train.csv"
     if stsb.exists():
         for line in stsb.read_text(encoding="utf-8").splitlines():
@@ -105,7 +118,9 @@ def load_dev_training_parts(dev: Path) -> list[PairExample]:
             if len(cols) >= 7:
                 score = float(cols[4])
                 if score >= 4.0 or score <= 2.0:
-                    out.append(PairExample(cols[5], cols[6], 0 if score >= 4.0 else 1, "stsb-train"))
+                    out.append(
+                        PairExample(cols[5], cols[6], 0 if score >= 4.0 else 1, "stsb-train")
+                    )
     return out
 
 
@@ -122,20 +137,32 @@ def load_nli_fit(dev: Path) -> list[PairExample]:
     return out
 
 
-def holdout_split(examples: list[PairExample], n: int, seed: int) -> tuple[list[PairExample], list[PairExample]]:
+def holdout_split(
+    examples: list[PairExample], n: int, seed: int
+) -> tuple[list[PairExample], list[PairExample]]:
     """(kept for training, held out for calibration): a seeded sample of ``n`` pairs of the
     training folder; the same data and seed always hold out the same pairs."""
     if not n:
         return examples, []
     picked = set(random.Random(seed + 1).sample(range(len(examples)), n))
-    return ([e for i, e in enumerate(examples) if i not in picked], [e for i, e in enumerate(examples) if i in picked])
+    return (
+        [e for i, e in enumerate(examples) if i not in picked],
+        [e for i, e in enumerate(examples) if i in picked],
+    )
 
 
 def input_files(data: Path, dev: Path | None) -> list[Path]:
     files = sorted(data.glob("*.jsonl.gz"))
     if dev is not None:
-        files += [p for p in (dev / "mrpc" / "msr_paraphrase_train.txt", dev / "sick" / "SICK_train.txt",
-                              dev / "stsb" / "sts-train.csv") if p.exists()]
+        files += [
+            p
+            for p in (
+                dev / "mrpc" / "msr_paraphrase_train.txt",
+                dev / "sick" / "SICK_train.txt",
+                dev / "stsb" / "sts-train.csv",
+            )
+            if p.exists()
+        ]
     return files
 
 
@@ -147,14 +174,15 @@ def batches(lengths: list[int], settings: TrainSettings, rng: random.Random) -> 
     chunk = settings.batch_size * settings.bucket_batches
     out = []
     for start in range(0, len(order), chunk):
-        part = sorted(order[start:start + chunk], key=lambda i: lengths[i])
-        out += [part[b:b + settings.batch_size] for b in range(0, len(part), settings.batch_size)]
+        part = sorted(order[start : start + chunk], key=lambda i: lengths[i])
+        out += [part[b : b + settings.batch_size] for b in range(0, len(part), settings.batch_size)]
     rng.shuffle(out)
     return out
 
 
-def train(examples: list[PairExample], base: str, out: Path, settings: TrainSettings,
-          log=print) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def train(
+    examples: list[PairExample], base: str, out: Path, settings: TrainSettings, log=print
+) -> dict:  # type: ignore[no-untyped-def,type-arg]
     """Fine-tune ``base`` on ``examples``; save to ``out``; return the summary."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -172,10 +200,18 @@ def train(examples: list[PairExample], base: str, out: Path, settings: TrainSett
 
     tok = AutoTokenizer.from_pretrained(base, local_files_only=True)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(LABELS), local_files_only=True,
-        id2label=dict(enumerate(LABELS)), label2id={name: i for i, name in enumerate(LABELS)})
-    enc = tok([e.premise for e in examples], [e.hypothesis for e in examples], truncation=True,
-              max_length=settings.max_tokens)
+        base,
+        num_labels=len(LABELS),
+        local_files_only=True,
+        id2label=dict(enumerate(LABELS)),
+        label2id={name: i for i, name in enumerate(LABELS)},
+    )
+    enc = tok(
+        [e.premise for e in examples],
+        [e.hypothesis for e in examples],
+        truncation=True,
+        max_length=settings.max_tokens,
+    )
     lengths = [len(ids) for ids in enc["input_ids"]]
     plan: list[list[int]] = []
     whole = int(settings.epochs)
@@ -185,13 +221,21 @@ def train(examples: list[PairExample], base: str, out: Path, settings: TrainSett
         extra = batches(lengths, settings, rng)
         plan += extra[: int(len(extra) * (settings.epochs - whole))]
     steps = len(plan)
-    decay = [p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
+    decay = [
+        p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))
+    ]
     other = [p for n, p in model.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
-    optim = torch.optim.AdamW([{"params": decay, "weight_decay": settings.weight_decay},
-                               {"params": other, "weight_decay": 0.0}], lr=settings.lr)
+    optim = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": settings.weight_decay},
+            {"params": other, "weight_decay": 0.0},
+        ],
+        lr=settings.lr,
+    )
     warm = max(1, int(steps * settings.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+        optim, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
+    )
     model.train()
     t0 = time.time()
     seen = 0
@@ -220,15 +264,29 @@ def train(examples: list[PairExample], base: str, out: Path, settings: TrainSett
         running = loss.item() if step == 1 else 0.98 * running + 0.02 * loss.item()
         if step % 50 == 0 or step == steps:
             rate = seen / (time.time() - t0)
-            log(json.dumps({"step": step, "steps": steps, "pairs": seen, "loss": round(running, 4),
-                            "lr": round(float(sched.get_last_lr()[0]), 8), "pairs_per_s": round(rate, 1),
-                            "eta_min": round((steps - step) * len(idx) / rate / 60, 1)}))
+            log(
+                json.dumps(
+                    {
+                        "step": step,
+                        "steps": steps,
+                        "pairs": seen,
+                        "loss": round(running, 4),
+                        "lr": round(float(sched.get_last_lr()[0]), 8),
+                        "pairs_per_s": round(rate, 1),
+                        "eta_min": round((steps - step) * len(idx) / rate / 60, 1),
+                    }
+                )
+            )
     model.eval()
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out, safe_serialization=True)
     tok.save_pretrained(out)
-    return {"steps": steps, "pairs_seen": seen, "seconds": round(time.time() - t0, 1),
-            "final_loss": round(running, 4)}
+    return {
+        "steps": steps,
+        "pairs_seen": seen,
+        "seconds": round(time.time() - t0, 1),
+        "final_loss": round(running, 4),
+    }
 
 
 def export_pair_model(hf_dir: Path, out: Path, int8: bool = False) -> Path:
@@ -260,15 +318,24 @@ def export_pair_model(hf_dir: Path, out: Path, int8: bool = False) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m verify.train", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m verify.train",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--data", type=Path, help="folder of *.jsonl.gz training pairs")
     ap.add_argument("--dev", type=Path, help="dev corpora folder: its training parts are added")
     ap.add_argument("--out", type=Path, required=True, help="where the trained model is written")
     ap.add_argument("--base", help="model to start from (default: the packaged MiniLM)")
-    ap.add_argument("--export", type=Path, metavar="TRAINED",
-                    help="do not train: export the trained model in this folder to ONNX in --out")
-    ap.add_argument("--int8", action="store_true", help="with --export: quantise the weights to int8")
+    ap.add_argument(
+        "--export",
+        type=Path,
+        metavar="TRAINED",
+        help="do not train: export the trained model in this folder to ONNX in --out",
+    )
+    ap.add_argument(
+        "--int8", action="store_true", help="with --export: quantise the weights to int8"
+    )
     for f in TrainSettings.__dataclass_fields__.values():
         flag = "--" + f.name.replace("_", "-")
         if f.type == "bool":
@@ -303,8 +370,10 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "base": "all-MiniLM-L6-v2 (packaged)" if args.base is None else args.base,
         "settings": asdict(settings),
-        "files": {str(p.name if p.parent == args.data else p.relative_to(args.dev)): file_sha256(p)  # type: ignore[arg-type]
-                  for p in input_files(args.data, args.dev)},
+        "files": {
+            str(p.name if p.parent == args.data else p.relative_to(args.dev)): file_sha256(p)  # type: ignore[arg-type]
+            for p in input_files(args.data, args.dev)
+        },
         "pairs": len(examples),
         "held_out_for_calibration": len(held),
         "by_set": dict(sorted(Counter(e.set for e in examples).items())),
@@ -312,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     log_path = args.out / "train-log.jsonl"
     with open(log_path, "w", encoding="utf-8") as log_fh:
+
         def log(line: str) -> None:
             print(line, file=sys.stderr, flush=True)
             log_fh.write(line + "\n")

@@ -35,11 +35,16 @@ def test_one_repeated_character() -> None:
 
 def test_five_thousand_sentence_source() -> None:
     source = " ".join(f"Statement {i} says the budget is {i} dollars." for i in range(5000))
-    report = verify_texts('The minister said "the budget is 4999 dollars."', [source], embedder=FakeEmbedder())
+    report = verify_texts(
+        'The minister said "the budget is 4999 dollars."', [source], embedder=FakeEmbedder()
+    )
     [quote] = [u for u in report.units if u.kind == "quote"]
     assert quote.verdict == "verbatim"
     ev = quote.evidence[0]
-    assert ev.text == "the budget is 4999 dollars" and source[ev.start - 20:ev.start] == "Statement 4999 says "
+    assert (
+        ev.text == "the budget is 4999 dollars"
+        and source[ev.start - 20 : ev.start] == "Statement 4999 says "
+    )
 
 
 def test_very_long_quotation_is_compared_on_its_first_words_and_says_so() -> None:

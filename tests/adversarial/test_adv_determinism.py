@@ -16,9 +16,26 @@ pytestmark = pytest.mark.model
 
 def run(out: Path) -> dict[str, bytes]:
     out.mkdir()
-    cmd = [sys.executable, "-m", "verify", str(SEED / "article.txt"), "-a", str(SEED / "official.txt"),
-           "--format", "github", "--output", str(out / "github.txt"), "--json", str(out / "r.json"),
-           "--html", str(out / "r.html"), "--sarif", str(out / "r.sarif"), "--markdown", str(out / "r.md")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "verify",
+        str(SEED / "article.txt"),
+        "-a",
+        str(SEED / "official.txt"),
+        "--format",
+        "github",
+        "--output",
+        str(out / "github.txt"),
+        "--json",
+        str(out / "r.json"),
+        "--html",
+        str(out / "r.html"),
+        "--sarif",
+        str(out / "r.sarif"),
+        "--markdown",
+        str(out / "r.md"),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr
     text = subprocess.run([*cmd[:5], "--no-color"], capture_output=True, timeout=300)

@@ -18,7 +18,9 @@ from verify.errors import VerifyError
 from verify.read import document_from_text
 from verify.report import get_reporter
 
-SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+)
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 ARTICLE = 'The minister said "we will act". Officials met on Tuesday.'
 SOURCE = "The minister said we will act. Officials met on Monday."
@@ -30,11 +32,20 @@ def test_json_round_trips_and_sarif_validates(role: str) -> None:
     checked = 0
     for line in hostile_lines():
         if role == "article":
-            art, src = document_from_text(line, "a.txt", "A"), document_from_text(SOURCE, "s.txt", "S1")
+            art, src = (
+                document_from_text(line, "a.txt", "A"),
+                document_from_text(SOURCE, "s.txt", "S1"),
+            )
         elif role == "source":
-            art, src = document_from_text(ARTICLE, "a.txt", "A"), document_from_text(line, "s.txt", "S1")
+            art, src = (
+                document_from_text(ARTICLE, "a.txt", "A"),
+                document_from_text(line, "s.txt", "S1"),
+            )
         else:
-            art, src = document_from_text(ARTICLE, line, "A"), document_from_text(SOURCE, line + "~", "S1")
+            art, src = (
+                document_from_text(ARTICLE, line, "A"),
+                document_from_text(SOURCE, line + "~", "S1"),
+            )
         report = verify_documents(art, [src], embedder=fake)
         data = json.loads(get_reporter("json").render(report))
         doc = data["article"] if role != "source" else data["sources"][0]
@@ -43,7 +54,7 @@ def test_json_round_trips_and_sarif_validates(role: str) -> None:
         else:
             text = art.text if role == "article" else src.text
             for u in data["units"]:  # every unit's text is the exact slice of what was given
-                assert u["text"] == report.article.text[u["start"]:u["end"]]
+                assert u["text"] == report.article.text[u["start"] : u["end"]]
             assert text == (line if role != "article" else report.article.text)
         VALIDATOR.validate(json.loads(get_reporter("sarif").render(report)))
         for fmt in ("text", "github", "markdown", "html"):

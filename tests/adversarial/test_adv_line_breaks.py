@@ -52,7 +52,7 @@ def test_line_numbers_agree_in_every_report() -> None:
         assert region["startLine"] == want[r["properties"]["unit"]]
         line_text = text.splitlines()[region["startLine"] - 1]
         unit = next(u for u in report.units if u.id == r["properties"]["unit"])
-        assert line_text[region["startColumn"] - 1:].startswith(unit.text)
+        assert line_text[region["startColumn"] - 1 :].startswith(unit.text)
     for row in get_reporter("github").render(report).splitlines():
         uid = re.search(r"title=(\w+) ", row).group(1)  # type: ignore[union-attr]
         assert f",line={want[uid]}," in row

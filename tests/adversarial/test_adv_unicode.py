@@ -36,34 +36,55 @@ def test_trojan_source_line_quoted_from_the_clean_file(name: str) -> None:
     [quote] = [u for u in report.units if u.kind == "quote" and u.text == line]
     kind, points = EXPECTED[name]
     assert quote.verdict == "altered", quote.reason  # never verbatim
-    named = {p for e in quote.edits if e.kind == kind and e.meaningful for p in (e.detail or "").replace(";", ",").split() if p.startswith("U+")}
+    named = {
+        p
+        for e in quote.edits
+        if e.kind == kind and e.meaningful
+        for p in (e.detail or "").replace(";", ",").split()
+        if p.startswith("U+")
+    }
     assert points <= named, quote.edits
     assert report.failing()  # fails the default --fail-on
     # every report shows the characters as marks; none writes a bidi control raw
     for fmt in ("text", "html", "markdown", "github"):
         out = get_reporter(fmt).render(report)
-        assert not any(c in out for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b"), fmt
+        assert not any(
+            c in out for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b"
+        ), fmt
     html = get_reporter("html").render(report)
     for p in points:  # an invisible character as a mark; a homoglyph named in the edit
-        assert (f"\u27e8{p}\u27e9" if kind == "invisible" else f"{p} {unicodedata.name(chr(int(p[2:], 16)))}") in html
+        assert (
+            f"\u27e8{p}\u27e9"
+            if kind == "invisible"
+            else f"{p} {unicodedata.name(chr(int(p[2:], 16)))}"
+        ) in html
 
 
 @pytest.mark.parametrize(
     ("char", "kind"),
-    [("\u200b", "invisible"), ("\u00ad", "invisible"), ("\u202e", "invisible"), ("\u0430", "homoglyph")],
+    [
+        ("\u200b", "invisible"),
+        ("\u00ad", "invisible"),
+        ("\u202e", "invisible"),
+        ("\u0430", "homoglyph"),
+    ],
     ids=["zero-width-space", "soft-hyphen", "bidi-override", "cyrillic-a"],
 )
 def test_one_character_in_an_otherwise_verbatim_quotation(char: str, kind: str) -> None:
     source = "The two presidents agreed to maintain transparent and consistent communication going forward."
     word = "tr\u0430nsparent" if kind == "homoglyph" else "trans" + char + "parent"
     tampered = source.replace("transparent", word)
-    report = verify_texts(f"The White House said \u201c{tampered[:-1]}\u201d on Tuesday.", [source], embedder=FakeEmbedder())
+    report = verify_texts(
+        f"The White House said \u201c{tampered[:-1]}\u201d on Tuesday.",
+        [source],
+        embedder=FakeEmbedder(),
+    )
     [quote] = [u for u in report.units if u.kind == "quote"]
     assert quote.verdict == "altered"
     [edit] = [e for e in quote.edits if e.meaningful]
     assert edit.kind == kind and edit.source == "transparent"
     assert f"U+{ord(char):04X}" in (edit.detail or "")
-    assert edit.start is not None and report.article.text[edit.start:edit.end] == edit.article
+    assert edit.start is not None and report.article.text[edit.start : edit.end] == edit.article
 
 
 def test_trojan_files_as_sources_keep_their_lines(tmp_path: Path) -> None:
@@ -71,4 +92,6 @@ def test_trojan_files_as_sources_keep_their_lines(tmp_path: Path) -> None:
 
     for name in EXPECTED:
         doc = read_document(need(TROJAN / name), "S1")
-        assert doc.text == (TROJAN / name).read_text(encoding="utf-8")  # nothing stripped on reading
+        assert doc.text == (TROJAN / name).read_text(
+            encoding="utf-8"
+        )  # nothing stripped on reading

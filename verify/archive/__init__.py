@@ -15,5 +15,14 @@ from verify.archive.build import IndexStats, build_index
 from verify.archive.select import choose, documents_for
 from verify.archive.store import SCHEMA, Archive, ArchiveStore, check_model, is_archive
 
-__all__ = ["SCHEMA", "Archive", "ArchiveStore", "IndexStats", "build_index", "check_model", "choose",
-           "documents_for", "is_archive"]
+__all__ = [
+    "SCHEMA",
+    "Archive",
+    "ArchiveStore",
+    "IndexStats",
+    "build_index",
+    "check_model",
+    "choose",
+    "documents_for",
+    "is_archive",
+]

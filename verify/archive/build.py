@@ -35,8 +35,13 @@ class IndexStats:
     size_bytes: int
 
 
-def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
-                progress: Callable[[int, int, str], None] | None = None) -> IndexStats:
+def build_index(
+    folder: str,
+    out: str,
+    settings: Settings,
+    embedder: Embedder,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> IndexStats:
     """Create or update the archive ``out`` from the documents under ``folder``."""
     from verify.judge import SourceIndex
     from verify.read import DOCUMENT_SUFFIXES, file_sha256, read_document, walk_documents
@@ -56,13 +61,24 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
         model = embedder.key
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("model") not in (None, model):
-            raise ConfigError(f"{out}: built with another model ({meta['model']}); index into a new file")
+            raise ConfigError(
+                f"{out}: built with another model ({meta['model']}); index into a new file"
+            )
         db.execute("BEGIN")
-        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                       [("schema", SCHEMA), ("model", model), ("min_clause_words", str(settings.thresholds.min_clause_words)),
-                        ("root", os.path.abspath(folder))])
+        db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [
+                ("schema", SCHEMA),
+                ("model", model),
+                ("min_clause_words", str(settings.thresholds.min_clause_words)),
+                ("root", os.path.abspath(folder)),
+            ],
+        )
         db.execute("COMMIT")
-        known = {row[0]: row[1:] for row in db.execute("SELECT path, id, size, mtime_ns, sha256 FROM documents")}
+        known = {
+            row[0]: row[1:]
+            for row in db.execute("SELECT path, id, size, mtime_ns, sha256 FROM documents")
+        }
         rels = {os.path.relpath(f, folder).replace(os.sep, "/"): f for f in files}
         added = updated = unchanged = encoded = 0
         for gone in sorted(set(known) - set(rels)):
@@ -71,7 +87,12 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
         for n, (rel, full) in enumerate(sorted(rels.items())):
             st = os.stat(full)
             old = known.get(rel)
-            if old is not None and old[1] == st.st_size and old[2] == st.st_mtime_ns and file_sha256(full) == old[3]:
+            if (
+                old is not None
+                and old[1] == st.st_size
+                and old[2] == st.st_mtime_ns
+                and file_sha256(full) == old[3]
+            ):
                 # size and mtime can stay while the text changes (a corrected file, mtime kept):
                 # the content hash decides
                 unchanged += 1
@@ -80,7 +101,9 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
                 continue
             doc = read_document(full, "S1", settings.encoding)
             if old is not None and old[3] == doc.sha256:
-                db.execute("UPDATE documents SET mtime_ns = ? WHERE id = ?", (st.st_mtime_ns, old[0]))
+                db.execute(
+                    "UPDATE documents SET mtime_ns = ? WHERE id = ?", (st.st_mtime_ns, old[0])
+                )
                 unchanged += 1
                 if progress:
                     progress(n + 1, len(rels), rel)
@@ -100,26 +123,60 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
             else:
                 added += 1
             cur = db.execute(
-                "INSERT INTO documents (path, size, mtime_ns, sha256, encoding, format, date, notes, text) "
+                "INSERT INTO documents (path, size, mtime_ns, sha256, encoding, format, date, "
+                "notes, text) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (rel, st.st_size, st.st_mtime_ns, doc.sha256, doc.encoding, doc.format, document_date(rel, doc.text),
-                 "\n".join(doc.notes), doc.text))
+                (
+                    rel,
+                    st.st_size,
+                    st.st_mtime_ns,
+                    doc.sha256,
+                    doc.encoding,
+                    doc.format,
+                    document_date(rel, doc.text),
+                    "\n".join(doc.notes),
+                    doc.text,
+                ),
+            )
             doc_id = cur.lastrowid
             norm_of = {s.start: idx.norms[i].text for i, s in enumerate(idx.sentences)}
             db.executemany(
-                "INSERT INTO sentences (doc_id, idx, start, end, line, role, section, paragraph, text, key) "
+                "INSERT INTO sentences (doc_id, idx, start, end, line, role, section, paragraph, "
+                "text, key) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(doc_id, s.index, s.start, s.end, s.line, s.role, s.section, s.paragraph, s.text,
-                  text_key(norm_of[s.start]) if s.start in norm_of else b"") for s in sents])
-            db.executemany("INSERT OR IGNORE INTO vectors (key, vec) VALUES (?, ?)",
-                           [(text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                            for t, v in zip(todo, vectors, strict=True)])
+                [
+                    (
+                        doc_id,
+                        s.index,
+                        s.start,
+                        s.end,
+                        s.line,
+                        s.role,
+                        s.section,
+                        s.paragraph,
+                        s.text,
+                        text_key(norm_of[s.start]) if s.start in norm_of else b"",
+                    )
+                    for s in sents
+                ],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO vectors (key, vec) VALUES (?, ?)",
+                [
+                    (text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                    for t, v in zip(todo, vectors, strict=True)
+                ],
+            )
             db.execute("COMMIT")
             if progress:
                 progress(n + 1, len(rels), rel)
         state = _documents_state(db)
         built = db.execute("SELECT value FROM meta WHERE key = 'ann_state'").fetchone()
-        if built is None or built[0] != state or db.execute("SELECT COUNT(*) FROM ann").fetchone()[0] == 0:
+        if (
+            built is None
+            or built[0] != state
+            or db.execute("SELECT COUNT(*) FROM ann").fetchone()[0] == 0
+        ):
             # whenever the documents differ from those the index was built over: an interrupted
             # run that committed documents but not the index leaves it stale only until the next
             _build_ann(db)
@@ -129,8 +186,18 @@ def build_index(folder: str, out: str, settings: Settings, embedder: Embedder,
         n_sents = db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
     finally:
         db.close()
-    return IndexStats(n_docs, added, updated, removed, unchanged, skipped, n_sents, encoded,
-                      time.perf_counter() - t0, os.path.getsize(out))
+    return IndexStats(
+        n_docs,
+        added,
+        updated,
+        removed,
+        unchanged,
+        skipped,
+        n_sents,
+        encoded,
+        time.perf_counter() - t0,
+        os.path.getsize(out),
+    )
 
 
 def _existing(db: sqlite3.Connection, keys: Sequence[bytes]) -> set[bytes]:
@@ -149,18 +216,20 @@ def _build_ann(db: sqlite3.Connection) -> None:
     """Rebuild the ANN index over every judged sentence's vector (label: sentence id)."""
     from usearch.index import Index
 
-    rows = db.execute("SELECT s.id, v.vec FROM sentences s JOIN vectors v ON v.key = s.key "
-                      "WHERE s.role IN ('body', 'heading') ORDER BY s.id").fetchall()
+    rows = db.execute(
+        "SELECT s.id, v.vec FROM sentences s JOIN vectors v ON v.key = s.key "
+        "WHERE s.role IN ('body', 'heading') ORDER BY s.id"
+    ).fetchall()
     db.execute("BEGIN")
     db.execute("DELETE FROM ann")
     if rows:
         labels = np.fromiter((r[0] for r in rows), dtype=np.uint64, count=len(rows))
         vecs = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-        index = Index(ndim=vecs.shape[1], metric="cos", dtype=ANN_DTYPE, connectivity=ANN_CONNECTIVITY)
+        index = Index(
+            ndim=vecs.shape[1], metric="cos", dtype=ANN_DTYPE, connectivity=ANN_CONNECTIVITY
+        )
         index.add(labels, vecs, threads=1)  # one thread: the same graph every build
         data = index.save()
         assert data is not None
         db.execute("INSERT INTO ann (id, data) VALUES (1, ?)", (bytes(data),))
     db.execute("COMMIT")
-
-

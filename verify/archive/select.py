@@ -16,7 +16,9 @@ from verify.model import Document, Sentence
 from verify.tokens import is_content
 
 
-def choose(archive: Archive, vectors: np.ndarray, quotes: Sequence[str], k_docs: int = ARCHIVE_DOCUMENTS) -> list[int]:
+def choose(
+    archive: Archive, vectors: np.ndarray, quotes: Sequence[str], k_docs: int = ARCHIVE_DOCUMENTS
+) -> list[int]:
     """Document ids an article draws on: each article sentence votes for the documents
     of its nearest archive sentences (by similarity), each quotation for those of its
     full-text hits; the best ``k_docs``, best first (ties by id)."""
@@ -38,14 +40,20 @@ def choose(archive: Archive, vectors: np.ndarray, quotes: Sequence[str], k_docs:
                 score[doc] = score.get(doc, 0.0) + sim
     for q in quotes:
         # content words only: an OR over "the", "and" … would rank every sentence
-        words = list(dict.fromkeys(w for w in re.findall(r"\w+", q.casefold()) if len(w) > 2 and is_content(w)))[:8]
+        words = list(
+            dict.fromkeys(
+                w for w in re.findall(r"\w+", q.casefold()) if len(w) > 2 and is_content(w)
+            )
+        )[:8]
         if len(words) < 2:
             continue
         try:
             rows = archive.db.execute(
-                "SELECT s.doc_id, bm25(sentences_fts) FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
+                "SELECT s.doc_id, bm25(sentences_fts) FROM sentences_fts JOIN sentences s ON s.id "
+                "= sentences_fts.rowid "
                 "WHERE sentences_fts MATCH ? ORDER BY bm25(sentences_fts) LIMIT ?",
-                (" OR ".join(f'"{w}"' for w in words), ARCHIVE_FTS_HITS)).fetchall()
+                (" OR ".join(f'"{w}"' for w in words), ARCHIVE_FTS_HITS),
+            ).fetchall()
         except sqlite3.Error:
             continue
         for rank, (doc, _) in enumerate(rows):
@@ -54,8 +62,9 @@ def choose(archive: Archive, vectors: np.ndarray, quotes: Sequence[str], k_docs:
     return [doc for doc, _ in ranked[:k_docs]]
 
 
-def documents_for(archive: Archive, article: Document, settings: Settings,
-                  embedder: Embedder) -> list[tuple[Document, tuple[Sentence, ...]]]:
+def documents_for(
+    archive: Archive, article: Document, settings: Settings, embedder: Embedder
+) -> list[tuple[Document, tuple[Sentence, ...]]]:
     """The archive documents ``article`` is judged against."""
     from verify.normalize import normalize
     from verify.quotes import extract_quotes
@@ -67,5 +76,3 @@ def documents_for(archive: Archive, article: Document, settings: Settings,
     vectors = embedder.encode(texts) if texts else np.zeros((0, 0), np.float32)
     chosen = choose(archive, vectors, [q.text for q in quotes if q.depth == 0])
     return archive.documents(chosen)
-
-

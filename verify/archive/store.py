@@ -29,6 +29,7 @@ ARCHIVE_DOCUMENTS = 5
 ANN_DTYPE = "i8"
 ANN_CONNECTIVITY = 16
 
+
 def is_archive(path: str) -> bool:
     """Whether ``path`` is a verify archive (an SQLite file with our schema)."""
     if not os.path.isfile(path):
@@ -50,16 +51,19 @@ def is_archive(path: str) -> bool:
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    sha256 TEXT NOT NULL, encoding TEXT NOT NULL, format TEXT NOT NULL, date TEXT, notes TEXT NOT NULL,
-    text TEXT NOT NULL);
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL, encoding TEXT NOT NULL, format TEXT NOT NULL,
+    date TEXT, notes TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, line INTEGER NOT NULL,
-    role TEXT NOT NULL, section TEXT, paragraph INTEGER NOT NULL, text TEXT NOT NULL, key BLOB NOT NULL);
+    role TEXT NOT NULL, section TEXT, paragraph INTEGER NOT NULL, text TEXT NOT NULL,
+    key BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc_id);
-CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, vec BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS ann (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vectors (
+    id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, vec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS ann (
+    id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
     text, content='sentences', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
 CREATE TRIGGER IF NOT EXISTS sentences_ai AFTER INSERT ON sentences BEGIN
@@ -75,7 +79,9 @@ class Archive:
 
     def __init__(self, path: str) -> None:
         if not is_archive(path):
-            raise InputError(f"{path}: not a verify archive (build one with: verify index DIR --out {path})")
+            raise InputError(
+                f"{path}: not a verify archive (build one with: verify index DIR --out {path})"
+            )
         self.path = path
         self.db = connect_read_only(path)
         meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
@@ -95,38 +101,65 @@ class Archive:
         return self._ann
 
     def doc_of(self, sentence_ids: Sequence[int]) -> dict[int, int]:
-        return dict(rows_in(self.db, "SELECT id, doc_id FROM sentences WHERE id IN ({})", sentence_ids))
+        return dict(
+            rows_in(self.db, "SELECT id, doc_id FROM sentences WHERE id IN ({})", sentence_ids)
+        )
 
     def documents(self, doc_ids: Sequence[int]) -> list[tuple[Document, tuple[Sentence, ...]]]:
         """The stored documents, as Documents S1, S2, … in the order given, with their
         stored sentences (segmented once, at index time)."""
         out = []
         for n, doc_id in enumerate(doc_ids):
-            row = self.db.execute("SELECT path, sha256, encoding, format, date, notes, text FROM documents WHERE id = ?",
-                                  (doc_id,)).fetchone()
+            row = self.db.execute(
+                "SELECT path, sha256, encoding, format, date, notes, text FROM documents WHERE id "
+                "= ?",
+                (doc_id,),
+            ).fetchone()
             path, sha, enc, fmt, date, notes, text = row
             original = os.path.join(self.root, path)
             try:
-                shown = os.path.relpath(original) if os.path.isfile(original) else f"{self.path}:{path}"
+                shown = (
+                    os.path.relpath(original) if os.path.isfile(original) else f"{self.path}:{path}"
+                )
             except ValueError:
                 shown = original
-            doc = Document(id=f"S{n + 1}", path=shown, text=text, sha256=sha, encoding=enc, format=fmt,
-                           notes=tuple(x for x in notes.split("\n") if x), line_index=line_starts(text), date=date)
-            sents = tuple(Sentence(doc.id, idx, start, end, line, txt, role, section, paragraph)
-                          for idx, start, end, line, role, section, paragraph, txt in self.db.execute(
-                              "SELECT idx, start, end, line, role, section, paragraph, text FROM sentences "
-                              "WHERE doc_id = ? ORDER BY idx", (doc_id,)))
+            doc = Document(
+                id=f"S{n + 1}",
+                path=shown,
+                text=text,
+                sha256=sha,
+                encoding=enc,
+                format=fmt,
+                notes=tuple(x for x in notes.split("\n") if x),
+                line_index=line_starts(text),
+                date=date,
+            )
+            sents = tuple(
+                Sentence(doc.id, idx, start, end, line, txt, role, section, paragraph)
+                for idx, start, end, line, role, section, paragraph, txt in self.db.execute(
+                    "SELECT idx, start, end, line, role, section, paragraph, text FROM sentences "
+                    "WHERE doc_id = ? ORDER BY idx",
+                    (doc_id,),
+                )
+            )
             out.append((doc, sents))
         return out
 
     def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         keys = {text_key(t): t for t in texts}
-        out = {keys[key]: np.frombuffer(vec, dtype=np.float32)
-               for key, vec in rows_in(self.db, "SELECT key, vec FROM vectors WHERE key IN ({})", list(keys))}
+        out = {
+            keys[key]: np.frombuffer(vec, dtype=np.float32)
+            for key, vec in rows_in(
+                self.db, "SELECT key, vec FROM vectors WHERE key IN ({})", list(keys)
+            )
+        }
         sizes = {v.size for v in out.values()}
         if len(sizes) > 1 or not all(np.isfinite(v).all() for v in out.values()):
-            raise InputError(f"{self.path}: the archive holds vectors that are not finite or not all of one size "
-                             "(damaged or tampered); rebuild it with verify index")
+            raise InputError(
+                f"{self.path}: the archive holds vectors that are not finite or not all of one "
+                "size "
+                "(damaged or tampered); rebuild it with verify index"
+            )
         return out
 
 
@@ -145,4 +178,7 @@ class ArchiveStore:
 
 def check_model(archive: Archive, embedder: Embedder) -> None:
     if archive.model and archive.model != embedder.key:
-        raise ConfigError(f"{archive.path}: built with another model ({archive.model}); rebuild it with verify index")
+        raise ConfigError(
+            f"{archive.path}: built with another model ({archive.model}); rebuild it with verify "
+            "index"
+        )

@@ -87,8 +87,10 @@ def write_output(path: str, content: str) -> None:
         try:
             content.encode(encoding, errors="strict")
         except (UnicodeEncodeError, LookupError):
-            raise InputError(f"standard output ({encoding}) cannot show this report's characters; "
-                             "set PYTHONIOENCODING=utf-8 or write it to a file with --output") from None
+            raise InputError(
+                f"standard output ({encoding}) cannot show this report's characters; "
+                "set PYTHONIOENCODING=utf-8 or write it to a file with --output"
+            ) from None
         sys.stdout.write(content)
         sys.stdout.flush()
         return

@@ -12,7 +12,11 @@ __all__ = ["CLEAN", "TITLES", "findings", "fingerprint", "level", "message"]
 
 def findings(report: Report, include_accepted: bool = False) -> list[Unit]:
     """Units a CI system should show, in article order (without those a baseline accepts)."""
-    return [u for u in report.units if u.verdict not in CLEAN and (include_accepted or u.id not in report.accepted)]
+    return [
+        u
+        for u in report.units
+        if u.verdict not in CLEAN and (include_accepted or u.id not in report.accepted)
+    ]
 
 
 def level(report: Report, unit: Unit) -> str:
@@ -30,11 +34,18 @@ def _message(unit: Unit) -> str:
     words = " ".join(unit.text.split())
     if len(words) > 200:
         words = words[:199] + "\u2026"
-    head = f"{TITLES[unit.verdict]}: \u201c{words}\u201d" if unit.kind == "quote" else f"{TITLES[unit.verdict]}: {words}"
+    head = (
+        f"{TITLES[unit.verdict]}: \u201c{words}\u201d"
+        if unit.kind == "quote"
+        else f"{TITLES[unit.verdict]}: {words}"
+    )
     lines = [head]
     edits = [e for e in unit.edits if e.meaningful] or list(unit.edits)
     if edits:
-        lines.append("Edits: " + "; ".join(f"{e.source or '∅'} \u2192 {e.article or '∅'} ({e.kind})" for e in edits))
+        lines.append(
+            "Edits: "
+            + "; ".join(f"{e.source or '∅'} \u2192 {e.article or '∅'} ({e.kind})" for e in edits)
+        )
     for s in unit.unsupported_spans:
         lines.append(f"Not in the sources: {s.text}")
     if unit.evidence:

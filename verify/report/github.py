@@ -35,7 +35,9 @@ class GithubReporter:
             if sl == el:  # GitHub ignores columns on annotations that span lines
                 props += [f"col={sc}", f"endColumn={ec}"]
             props.append(f"title={escape_property(f'{unit.id} {TITLES[unit.verdict]}')}")
-            lines.append(f"::{COMMAND[level(report, unit)]} {','.join(props)}::{escape_data(message(unit))}")
+            lines.append(
+                f"::{COMMAND[level(report, unit)]} {','.join(props)}::{escape_data(message(unit))}"
+            )
         for w in report.warnings:  # what the reader must know that is not a verdict
             if w.doc != doc.id:
                 continue

@@ -25,6 +25,7 @@ from verify.verdicts import DESCRIPTION, NEAREST_ONLY, TONE
 
 __all__ = ["HtmlReporter", "plain", "text_parts"]
 
+
 @dataclass
 class Piece:
     """A run of text with the marks that apply to it."""
@@ -39,7 +40,9 @@ def _cut(length: int, bounds: set[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(points) if b > a]
 
 
-def _covering(pieces: list[tuple[int, int]], intervals: list[tuple[int, int, Any]]) -> list[list[Any]]:
+def _covering(
+    pieces: list[tuple[int, int]], intervals: list[tuple[int, int, Any]]
+) -> list[list[Any]]:
     """For each piece, the payloads of the intervals that contain it (a sweep: pieces are
     cut at every interval bound, so a piece is inside an interval or outside it)."""
     opens: dict[int, list[int]] = {}
@@ -74,14 +77,22 @@ def _article_pieces(report: Report) -> list[Piece]:
                 spans.append((e.start, e.end, "em" if e.meaningful else "ec"))
             else:
                 drops.setdefault(e.start, []).append(e.source)
-    bounds = {b for u in units for b in (u.start, u.end)} | {b for s in spans for b in s[:2]} | set(drops)
+    bounds = (
+        {b for u in units for b in (u.start, u.end)}
+        | {b for s in spans for b in s[:2]}
+        | set(drops)
+    )
     pieces: list[Piece] = []
     cuts = _cut(len(text), bounds)
     unit_cover = _covering(cuts, [(u.start, u.end, u) for u in units])
     span_cover = _covering(cuts, spans)
     for (a, b), in_units, in_spans in zip(cuts, unit_cover, span_cover, strict=True):
         if a in drops:
-            pieces.append(Piece("\u2038", "drop", {"title": "dropped from the source: " + " / ".join(drops[a])}))
+            pieces.append(
+                Piece(
+                    "\u2038", "drop", {"title": "dropped from the source: " + " / ".join(drops[a])}
+                )
+            )
         covering = sorted(in_units, key=lambda u: (u.end - u.start, u.id))
         classes = []
         attrs: dict[str, str] = {}
@@ -102,7 +113,9 @@ def _source_pieces(report: Report, doc: Document, omitted_ids: dict[int, str]) -
     text = doc.text
     sents = [s for s in report.source_sentences if s.doc == doc.id]
     ev = [(e.start, e.end, u.id) for u in report.units for e in u.evidence if e.source == doc.id]
-    om = [(o.start, o.end, omitted_ids[i]) for i, o in enumerate(report.omitted) if o.source == doc.id]
+    om = [
+        (o.start, o.end, omitted_ids[i]) for i, o in enumerate(report.omitted) if o.source == doc.id
+    ]
     bounds = {b for s in sents for b in (s.start, s.end)} | {b for x in ev + om for b in x[:2]}
     pieces: list[Piece] = []
     cuts = _cut(len(text), bounds)
@@ -136,7 +149,10 @@ def _unit_order(uid: str) -> tuple[str, int]:
 def _quote_diff(report: Report, unit: Unit) -> list[dict[str, Any]]:
     """The quotation as parts: equal text, and replace/insert/delete edits in place."""
     text = report.article.text
-    edits = sorted((e for e in unit.edits if e.start is not None and e.end is not None), key=lambda e: (e.start or 0, e.end or 0))
+    edits = sorted(
+        (e for e in unit.edits if e.start is not None and e.end is not None),
+        key=lambda e: (e.start or 0, e.end or 0),
+    )
     parts: list[dict[str, Any]] = []
     pos = unit.start
     for e in edits:
@@ -144,12 +160,20 @@ def _quote_diff(report: Report, unit: Unit) -> list[dict[str, Any]]:
         if e.start < pos:  # overlapping edits are listed in the table, not drawn twice
             continue
         if e.start > pos:
-            parts.append({"op": "equal", "text": text[pos:e.start]})
-        parts.append({"op": e.op, "article": text[e.start:e.end] if e.end > e.start else "", "source": e.source,
-                      "meaningful": e.meaningful, "kind": e.kind, "detail": e.detail})
+            parts.append({"op": "equal", "text": text[pos : e.start]})
+        parts.append(
+            {
+                "op": e.op,
+                "article": text[e.start : e.end] if e.end > e.start else "",
+                "source": e.source,
+                "meaningful": e.meaningful,
+                "kind": e.kind,
+                "detail": e.detail,
+            }
+        )
         pos = e.end
     if pos < unit.end:
-        parts.append({"op": "equal", "text": text[pos:unit.end]})
+        parts.append({"op": "equal", "text": text[pos : unit.end]})
     return parts
 
 
@@ -161,11 +185,11 @@ def _claim_parts(unit: Unit) -> list[tuple[bool, str]]:
         if s.start < pos or s.end > unit.end:
             continue
         if s.start > pos:
-            out.append((False, unit.text[pos - unit.start:s.start - unit.start]))
-        out.append((True, unit.text[s.start - unit.start:s.end - unit.start]))
+            out.append((False, unit.text[pos - unit.start : s.start - unit.start]))
+        out.append((True, unit.text[s.start - unit.start : s.end - unit.start]))
         pos = s.end
     if pos < unit.end:
-        out.append((False, unit.text[pos - unit.start:]))
+        out.append((False, unit.text[pos - unit.start :]))
     return out
 
 
@@ -184,7 +208,9 @@ def _asset(name: str) -> str:
 
 
 def _csp_hash(content: str) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(content.encode("utf-8")).digest()).decode("ascii")
+    return "sha256-" + base64.b64encode(hashlib.sha256(content.encode("utf-8")).digest()).decode(
+        "ascii"
+    )
 
 
 @cache
@@ -214,13 +240,17 @@ class HtmlReporter:
         counts = report.verdict_counts()
         data = report.to_dict()
         # the page needs the findings, not every sentence again
-        data["article"] = {k: v for k, v in data["article"].items() if k not in ("sentences", "quotes")}
+        data["article"] = {
+            k: v for k, v in data["article"].items() if k not in ("sentences", "quotes")
+        }
         context = {
             "report": report,
             "css": css,
             "js": js,
-            "csp": (f"default-src 'none'; style-src '{_csp_hash(css)}'; script-src '{_csp_hash(js)}'; "
-                    "img-src 'none'; base-uri 'none'; form-action 'none'"),
+            "csp": (
+                f"default-src 'none'; style-src '{_csp_hash(css)}'; script-src '{_csp_hash(js)}'; "
+                "img-src 'none'; base-uri 'none'; form-action 'none'"
+            ),
             "data_json": script_json(data),
             "data_schema": SCHEMA,
             "article_pieces": _article_pieces(report),
@@ -231,7 +261,9 @@ class HtmlReporter:
             "not_judged": report.not_judged(),
             "description": DESCRIPTION,
             "failing": {u.id for u in report.failing()},
-            "diffs": {u.id: _quote_diff(report, u) for u in report.units if u.kind == "quote" and u.edits},
+            "diffs": {
+                u.id: _quote_diff(report, u) for u in report.units if u.kind == "quote" and u.edits
+            },
             "claim_parts": {u.id: _claim_parts(u) for u in report.units if u.unsupported_spans},
             "omitted": [(omitted_ids[i], o) for i, o in enumerate(report.omitted)],
             "source_paths": {d.id: d.path for d in report.sources},

@@ -31,7 +31,12 @@ def code(text: str) -> str:
     """A file name as an inline code span where that is safe (one line, printable, no
     backtick), else as escaped inert text: a name cannot end the span, start a new block,
     mention someone or link an issue."""
-    if text and text.isprintable() and "`" not in text and not any(is_hidden_char(ch) for ch in text):
+    if (
+        text
+        and text.isprintable()
+        and "`" not in text
+        and not any(is_hidden_char(ch) for ch in text)
+    ):
         return f"`{text}`"
     return md(text)
 
@@ -44,25 +49,27 @@ def _words(unit: Unit, report: Report) -> str:
         for s in sorted(unit.unsupported_spans, key=lambda s: s.start):
             if s.start < pos:
                 continue
-            parts.append(md(text[pos - unit.start:s.start - unit.start]))
+            parts.append(md(text[pos - unit.start : s.start - unit.start]))
             parts.append(f"<ins>{md(s.text)}</ins>")
             pos = s.end
-        parts.append(md(text[pos - unit.start:]))
+        parts.append(md(text[pos - unit.start :]))
         return " ".join(p for p in parts if p)
     parts, pos = [], unit.start
     art = report.article.text
-    for e in sorted((e for e in unit.edits if e.start is not None), key=lambda e: (e.start or 0, e.end or 0)):
+    for e in sorted(
+        (e for e in unit.edits if e.start is not None), key=lambda e: (e.start or 0, e.end or 0)
+    ):
         assert e.start is not None and e.end is not None
         if e.start < pos:
             continue
-        parts.append(md(art[pos:e.start]))
+        parts.append(md(art[pos : e.start]))
         mark = "**" if e.meaningful else "_"
         if e.source:
             parts.append(f"~~{md(e.source)}~~")
         if e.end > e.start:
-            parts.append(f"{mark}{md(art[e.start:e.end])}{mark}")
+            parts.append(f"{mark}{md(art[e.start : e.end])}{mark}")
         pos = e.end
-    parts.append(md(art[pos:unit.end]))
+    parts.append(md(art[pos : unit.end]))
     return "“" + " ".join(p for p in parts if p) + "”"
 
 
@@ -72,7 +79,9 @@ class MarkdownReporter:
 
     def render(self, report: Report) -> str:
         found = findings(report)
-        counts = ", ".join(f"{v.replace('_', ' ')} {n}" for v, n in report.verdict_counts().items() if n)
+        counts = ", ".join(
+            f"{v.replace('_', ' ')} {n}" for v, n in report.verdict_counts().items() if n
+        )
         failing = len(report.failing())
         out = [
             f"### verify: {md(report.article.path)}",
@@ -81,7 +90,11 @@ class MarkdownReporter:
             f"{len(report.units)} units: {counts or 'none'}. "
             f"**{failing} finding{'s' if failing != 1 else ''}** at or above `--fail-on` "
             f"({', '.join(report.fail_on) or 'nothing'})"
-            + (f", {len(report.accepted)} more accepted in the baseline (not shown)" if report.accepted else "")
+            + (
+                f", {len(report.accepted)} more accepted in the baseline (not shown)"
+                if report.accepted
+                else ""
+            )
             + f"; exit code {report.exit_code}.",
             "",
         ]
@@ -92,8 +105,12 @@ class MarkdownReporter:
                 ev = u.evidence[0] if u.evidence else None
                 where = ""
                 if ev:
-                    where = f"{ev.source}{' · ' + md(ev.section) if ev.section else ''} · line {ev.line}: {md(ev.text)}"
-                out.append(f"| {flag} {u.id} | {u.line} | **{u.verdict.replace('_', ' ')}** | {_words(u, report)} | {where} |")
+                    section = f" · {md(ev.section)}" if ev.section else ""
+                    where = f"{ev.source}{section} · line {ev.line}: {md(ev.text)}"
+                out.append(
+                    f"| {flag} {u.id} | {u.line} | **{u.verdict.replace('_', ' ')}** "
+                    f"| {_words(u, report)} | {where} |"
+                )
             out += ["", "<details><summary>Why</summary>", ""]
             for u in found:
                 out.append(f"- **{u.id}** {TITLES[u.verdict]}: {md(u.reason)}")
@@ -102,12 +119,19 @@ class MarkdownReporter:
             out += ["No findings: every quotation and claim is borne out by the sources.", ""]
         if report.warnings:
             out += ["**Warnings**", ""]
-            out += [f"- {w.kind} ({w.doc}{f', line {w.line}' if w.line else ''}): {md(w.message)}" for w in report.warnings]
+            out += [
+                f"- {w.kind} ({w.doc}{f', line {w.line}' if w.line else ''}): {md(w.message)}"
+                for w in report.warnings
+            ]
             out.append("")
         skipped = report.not_judged()
         if skipped:
-            out += [f"<details><summary>Not judged: {len(skipped)} line{'s' if len(skipped) != 1 else ''} "
-                    "(headings, bylines, datelines, attribution only)</summary>", ""]
+            out += [
+                f"<details><summary>Not judged: {len(skipped)} "
+                f"line{'s' if len(skipped) != 1 else ''} "
+                "(headings, bylines, datelines, attribution only)</summary>",
+                "",
+            ]
             out += [f"- line {n.line} ({md(n.why)}): {md(n.text)}" for n in skipped]
             out += ["", "</details>", ""]
         if report.omitted:
@@ -115,8 +139,15 @@ class MarkdownReporter:
             for o in report.omitted:
                 key = f"{o.source} · {o.section}" if o.section else o.source
                 sections[key] = sections.get(key, 0) + 1
-            out.append("Left out of the copy: " + ", ".join(f"{md(k)} ({n})" for k, n in sections.items()) + ".")
+            out.append(
+                "Left out of the copy: "
+                + ", ".join(f"{md(k)} ({n})" for k, n in sections.items())
+                + "."
+            )
             out.append("")
-        legend = "~~source~~ **article**: a meaningful edit; _article_: cosmetic; <ins>words</ins>: not in the sources."
+        legend = (
+            "~~source~~ **article**: a meaningful edit; _article_: cosmetic; "
+            "<ins>words</ins>: not in the sources."
+        )
         out.append(f"<sub>{legend} verify {report.version}.</sub>")
         return "\n".join(out) + "\n"

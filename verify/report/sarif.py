@@ -20,8 +20,14 @@ RULE_PREFIX = "verify/"
 def _region(doc: Document, start: int, end: int, snippet: str | None = None) -> dict[str, Any]:
     sl, sc = doc.position(start)
     el, ec = doc.position(max(start, end))
-    region: dict[str, Any] = {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec,
-                              "charOffset": start, "charLength": max(0, end - start)}
+    region: dict[str, Any] = {
+        "startLine": sl,
+        "startColumn": sc,
+        "endLine": el,
+        "endColumn": ec,
+        "charOffset": start,
+        "charLength": max(0, end - start),
+    }
     if snippet is not None:
         region["snippet"] = {"text": snippet}
     return region
@@ -41,14 +47,20 @@ class SarifReporter:
         for verdict in VERDICTS:
             if verdict in CLEAN:
                 continue
-            rules.append({
-                "id": RULE_PREFIX + verdict,
-                "name": ("Quotation" if verdict in QUOTE_VERDICTS else "Claim") + verdict.title().replace("_", ""),
-                "shortDescription": {"text": TITLES[verdict]},
-                "fullDescription": {"text": f"{'Quotation' if verdict in QUOTE_VERDICTS else 'Claim'}: {DESCRIPTION[verdict]}."},
-                "defaultConfiguration": {"level": ci_level(verdict, first.fail_on)},
-                "properties": {"tags": ["quotation" if verdict in QUOTE_VERDICTS else "claim"]},
-            })
+            rules.append(
+                {
+                    "id": RULE_PREFIX + verdict,
+                    "name": ("Quotation" if verdict in QUOTE_VERDICTS else "Claim")
+                    + verdict.title().replace("_", ""),
+                    "shortDescription": {"text": TITLES[verdict]},
+                    "fullDescription": {
+                        "text": f"{'Quotation' if verdict in QUOTE_VERDICTS else 'Claim'}: "
+                        f"{DESCRIPTION[verdict]}."
+                    },
+                    "defaultConfiguration": {"level": ci_level(verdict, first.fail_on)},
+                    "properties": {"tags": ["quotation" if verdict in QUOTE_VERDICTS else "claim"]},
+                }
+            )
         rule_index = {r["id"]: i for i, r in enumerate(rules)}
         artifacts: list[dict[str, Any]] = []
         art_index: dict[str, int] = {}
@@ -57,8 +69,14 @@ class SarifReporter:
             uri = artifact_uri(doc)
             if uri not in art_index:
                 art_index[uri] = len(artifacts)
-                artifacts.append({"location": {"uri": uri}, "sourceLanguage": "text", "encoding": doc.encoding,
-                                  "hashes": {"sha-256": doc.sha256}})
+                artifacts.append(
+                    {
+                        "location": {"uri": uri},
+                        "sourceLanguage": "text",
+                        "encoding": doc.encoding,
+                        "hashes": {"sha-256": doc.sha256},
+                    }
+                )
             return {"uri": uri, "index": art_index[uri]}
 
         results = []
@@ -73,45 +91,72 @@ class SarifReporter:
                     "ruleIndex": rule_index[rid],
                     "level": level(report, unit),
                     "message": {"text": message(unit)},
-                    "locations": [{"physicalLocation": {
-                        "artifactLocation": artifact(report.article),
-                        "region": _region(report.article, unit.start, unit.end, unit.text),
-                    }}],
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": artifact(report.article),
+                                "region": _region(report.article, unit.start, unit.end, unit.text),
+                            }
+                        }
+                    ],
                     "partialFingerprints": {"verifyFinding/v1": fingerprint(unit)},
-                    "properties": {"unit": unit.id, "kind": unit.kind, "verdict": unit.verdict, "score": round(unit.score, 4)},
+                    "properties": {
+                        "unit": unit.id,
+                        "kind": unit.kind,
+                        "verdict": unit.verdict,
+                        "score": round(unit.score, 4),
+                    },
                 }
                 if report.baseline_used:
                     accepted = unit.id in report.accepted
                     result["baselineState"] = "unchanged" if accepted else "new"
                     if accepted:
-                        result["suppressions"] = [{"kind": "external", "justification": "accepted in the verify baseline"}]
+                        result["suppressions"] = [
+                            {"kind": "external", "justification": "accepted in the verify baseline"}
+                        ]
                 related = []
                 for i, ev in enumerate(unit.evidence):
                     doc = docs[ev.source]
-                    related.append({
-                        "id": i,
-                        "message": {"text": f"{'nearest ' if unit.verdict in NEAREST_ONLY else ''}source passage"
-                                            + (f" ({ev.section})" if ev.section else "") + f", similarity {ev.similarity:.2f}"},
-                        "physicalLocation": {"artifactLocation": artifact(doc), "region": _region(doc, ev.start, ev.end, ev.text)},
-                    })
+                    related.append(
+                        {
+                            "id": i,
+                            "message": {
+                                "text": ("nearest " if unit.verdict in NEAREST_ONLY else "")
+                                + "source passage"
+                                + (f" ({ev.section})" if ev.section else "")
+                                + f", similarity {ev.similarity:.2f}"
+                            },
+                            "physicalLocation": {
+                                "artifactLocation": artifact(doc),
+                                "region": _region(doc, ev.start, ev.end, ev.text),
+                            },
+                        }
+                    )
                 if related:
                     result["relatedLocations"] = related
                 results.append(result)
         log = {
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
-                    "name": "verify",
-                    "version": first.version,
-                    "semanticVersion": first.version,
-                    "rules": rules,
-                }},
-                "columnKind": "unicodeCodePoints",
-                "artifacts": artifacts,
-                "results": results,
-                "properties": {"model": first.model, "failOn": list(first.fail_on),
-                               "exitCode": max(r.exit_code for r in reports)},
-            }],
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "verify",
+                            "version": first.version,
+                            "semanticVersion": first.version,
+                            "rules": rules,
+                        }
+                    },
+                    "columnKind": "unicodeCodePoints",
+                    "artifacts": artifacts,
+                    "results": results,
+                    "properties": {
+                        "model": first.model,
+                        "failOn": list(first.fail_on),
+                        "exitCode": max(r.exit_code for r in reports),
+                    },
+                }
+            ],
         }
         return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

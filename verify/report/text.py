@@ -37,8 +37,15 @@ class TextReporter:
 
     def render(self, report: Report) -> str:
         buf = io.StringIO()
-        con = Console(file=buf, width=WIDTH, force_terminal=self.color, no_color=not self.color,
-                      highlight=False, emoji=False, soft_wrap=False)
+        con = Console(
+            file=buf,
+            width=WIDTH,
+            force_terminal=self.color,
+            no_color=not self.color,
+            highlight=False,
+            emoji=False,
+            soft_wrap=False,
+        )
         art = report.article
         names = ", ".join(f"{d.id} {_line(d.path)}" for d in report.sources)
         con.print(f"[bold]verify[/] {_line(art.path)} against {names}")
@@ -66,7 +73,10 @@ class TextReporter:
         parts = [self.render(r) for r in reports]
         worst = max(r.exit_code for r in reports)
         failing = sum(1 for r in reports if r.exit_code)
-        parts.append(f"{len(reports)} articles, {failing} with findings at or above --fail-on; exit code {worst}\n")
+        parts.append(
+            f"{len(reports)} articles, {failing} with findings at or above --fail-on; exit code "
+            f"{worst}\n"
+        )
         return "\n".join(parts)
 
     def _unit(self, con: Console, report: Report, unit: Unit) -> None:
@@ -83,14 +93,19 @@ class TextReporter:
         for ev in unit.evidence[:3]:
             section = f" · {_line(ev.section)}" if ev.section else ""
             date = f" ({_line(dates[ev.source] or '')})" if dates.get(ev.source) else ""
-            con.print(f"{pad}[dim]source {ev.source}{date}{section} · line {ev.line} · {ev.similarity:.2f}:[/] "
-                      f"{escape(_short(ev.text))}")
+            con.print(
+                f"{pad}[dim]source {ev.source}{date}{section} · line {ev.line} · "
+                f"{ev.similarity:.2f}:[/] "
+                f"{escape(_short(ev.text))}"
+            )
         for e in unit.edits:
             label = "conflict" if unit.kind == "claim" else ("edit" if e.meaningful else "cosmetic")
             src = _line(e.source) or "∅"
             art = _line(e.article) or "∅"
             detail = f"; {_line(e.detail)}" if e.detail else ""
-            con.print(f"{pad}{label}: source [green]{src}[/] → article [red]{art}[/] ({e.kind}{detail})")
+            con.print(
+                f"{pad}{label}: source [green]{src}[/] → article [red]{art}[/] ({e.kind}{detail})"
+            )
         for span in unit.unsupported_spans:
             con.print(f"{pad}not in sources: [red]{escape(_short(span.text))}[/]")
         con.print(f"{pad}[dim]why: {_line(unit.reason)}[/]")
@@ -99,7 +114,10 @@ class TextReporter:
         skipped = report.not_judged()
         if not skipped:
             return
-        con.print(f"[bold]Not judged[/]: {len(skipped)} line{'s' if len(skipped) != 1 else ''} of the copy")
+        con.print(
+            f"[bold]Not judged[/]: {len(skipped)} line{'s' if len(skipped) != 1 else ''} of the "
+            "copy"
+        )
         for n in skipped:
             con.print(f"    line {n.line:<4} [dim]{_line(n.why)}:[/] {escape(_short(n.text, 100))}")
 

@@ -43,12 +43,16 @@ def one_line(text: str) -> str:
     """A message line for a terminal or a CI log: hidden and control characters as
     ⟨U+XXXX⟩, line breaks too (a file name holding a newline cannot start a ``::error``
     line), so the message stays one line whatever a file name or the copy holds."""
-    return "".join("\u27e8" + f"U+{ord(ch):04X}" + "\u27e9" if ch in "\n\r" else ch for ch in plain(text))
+    return "".join(
+        "\u27e8" + f"U+{ord(ch):04X}" + "\u27e9" if ch in "\n\r" else ch for ch in plain(text)
+    )
 
 
 def plain(text: str) -> str:
     """Text with hidden characters written as ⟨U+XXXX⟩ (for places that take no markup)."""
-    return "".join(v if k == "t" else "\u27e8" + v.split(" ")[0] + "\u27e9" for k, v in text_parts(text))
+    return "".join(
+        v if k == "t" else "\u27e8" + v.split(" ")[0] + "\u27e9" for k, v in text_parts(text)
+    )
 
 
 def artifact_uri(doc: Document) -> str:
