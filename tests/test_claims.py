@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.conftest import SEED, FakeEmbedder, FakePairModel
 from verify import verify_texts
-from verify.claims import (
+from verify.pairclaims import (
     CLAIM_RULES,
     claim_candidates,
     rule_contradicted,
