@@ -4,6 +4,7 @@ and no report format imports another."""
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "verify"
@@ -107,3 +108,41 @@ def test_report_formats_do_not_import_each_other():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+#: A module over this many lines, or a function over MAX_FUNCTION_LINES, says why in its
+#: docstring ("Long because …").
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def oversized() -> list[str]:
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        name = path.relative_to(PACKAGE.parent)
+        if len(source.splitlines()) > MAX_MODULE_LINES and "Long because" not in (
+            ast.get_docstring(tree) or ""
+        ):
+            out.append(f"{name}: {len(source.splitlines())} lines")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES and "Long because" not in (
+                    ast.get_docstring(node) or ""
+                ):
+                    out.append(f"{name}:{node.lineno} {node.name}: {length} lines")
+    return out
+
+
+def test_long_modules_and_functions_say_why():
+    assert oversized() == []
+
+
+def test_the_size_check_finds_a_long_function(tmp_path, monkeypatch):
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES + 1))
+    (tmp_path / "verify").mkdir()
+    (tmp_path / "verify" / "m.py").write_text(f"def f():\n{body}\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "verify")
+    assert [line.split(" ")[1] for line in oversized()] == ["f:"]

@@ -84,3 +84,56 @@ def test_escape_sequences_in_copy_never_reach_the_terminal_raw():
     text = get_reporter("text").render(report)
     assert "\r" not in text and "\u27e8U+001B\u27e9" in text
     assert plain("a\x1bb") == "a\u27e8U+001B\u27e9b"
+
+
+DUMMY = (
+    'Verdict("embellished", "claim", False, False, True, False, "warn", "magenta", '
+    '"Claim embellished", "the copy adds colour the sources lack"),\n'
+)
+DUMMY_SCRIPT = """
+import sys
+from dataclasses import replace
+sys.path[:0] = [sys.argv[1], sys.argv[2]]  # the patched package first, then the tests
+from tests.conftest import SEED, FakeEmbedder
+from verify import Settings, verify_texts
+from verify.config import parse_fail_on
+from verify.report import FORMATS, get_reporter
+settings = replace(Settings(), pair_model="none")
+art = (SEED / "article.txt").read_text(encoding="utf-8")
+src = (SEED / "official.txt").read_text(encoding="utf-8")
+report = verify_texts(art, [src], settings, embedder=FakeEmbedder())
+claim = next(u for u in report.units if u.kind == "claim")
+report = replace(report, units=(replace(claim, verdict="embellished"),),
+                 fail_on=parse_fail_on("embellished"))
+for fmt in FORMATS:
+    out = get_reporter(fmt).render(report)
+    print(fmt, "Claim embellished" in out or "embellished" in out)
+print("exit", report.exit_code)
+"""
+
+
+def test_a_new_verdict_is_one_table_entry(tmp_path):
+    """A dummy verdict added to the table alone is rendered by every format and can fail a run."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(
+        root / "verify", tmp_path / "verify", ignore=shutil.ignore_patterns("models", "__pycache__")
+    )
+    table = tmp_path / "verify" / "verdicts.py"
+    text = table.read_text(encoding="utf-8")
+    head = "VERDICT_TABLE: tuple[Verdict, ...] = (\n"
+    assert head in text
+    table.write_text(text.replace(head, head + "    " + DUMMY, 1), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", DUMMY_SCRIPT, str(tmp_path), str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.split("\n")
+    assert [f"{fmt} True" for fmt in FORMATS] + ["exit 1"] == lines[: len(FORMATS) + 1]

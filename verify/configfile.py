@@ -154,7 +154,9 @@ def resolve(
     cli: dict[str, Any], config_path: str | None = None, isolated: bool = False
 ) -> Resolved:
     """Defaults, then the config file, then the flags the user gave (``cli``: key → value,
-    None where not given)."""
+    None where not given).
+    Long because the layers (defaults, environment, file, flags) in the order they apply, each
+    checked where it is read."""
     found: tuple[Path, dict[str, Any]] | None = None
     if config_path:
         p = Path(config_path)

@@ -1,5 +1,7 @@
 """Verdicts with their evidence: word-level edits for quotations, support, partial
 support and contradiction for claims. Plain data and similarity arrays in, Units out.
+Long because the quotation judge is read top to bottom: inputs, lexical verdicts, the verdict by
+meaning, and the edit listing they share.
 """
 
 from __future__ import annotations
@@ -289,7 +291,9 @@ def _span_text(norm: Normalized, toks: Sequence[Token]) -> str:
 def judge_quote_lexical(
     uid: str, qi: QuoteInput, index: SourceIndex, th: Thresholds
 ) -> tuple[Unit | None, LexicalMatch | None]:
-    """Verbatim or altered when a source has the quotation's words; None when it does not."""
+    """Verbatim or altered when a source has the quotation's words; None when it does not.
+    Long because the verdicts by words (verbatim, altered, not found, other speaker) share one
+    alignment and are read in order."""
     q = qi.quote
     match = best_lexical(qi.keys, index, th.candidates, qi.gaps, qi.ellipsis)
     if match is not None:

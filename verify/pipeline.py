@@ -156,7 +156,8 @@ def assemble(
     unit_vectors: list[np.ndarray],
     settings: Settings,
 ) -> Report:
-    """The report: units in reading order, limits and warnings said, what the copy left out."""
+    """The report: units in reading order, limits and warnings said, what the copy left out.
+    Long because the Report's fields one per line."""
     article = art.doc
     limit_notes: list[Warning_] = []
     for i, qi in enumerate(art.quote_inputs):

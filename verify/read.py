@@ -9,6 +9,7 @@ is ever decoded with replacement characters.
 Line endings are kept as they are; line numbers follow ``model.line_starts``.
 For HTML and PDF the "original text" is the text extracted from the file (main
 article text by trafilatura; page text by pypdf): offsets refer to that text.
+Long because every input format's reader beside the one table that names them.
 """
 
 from __future__ import annotations

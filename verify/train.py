@@ -8,7 +8,8 @@ MiniLM-L6 with a three-way classification head on the CPU, and writes the model 
 layout), ``manifest.json`` (every input file's sha256, pairs per set and label, settings) and
 ``train-log.jsonl``. Deterministic for a given seed, data and torch build. The dev sets that
 the project reports on (SICK trial, MRPC (b), the MNLI/RTE report files, VitaminC, STS-B dev)
-are never read here.
+are never read here. Long because the data, the loop, the evaluation and the export of a
+one-off training script are read together.
 """
 
 from __future__ import annotations
@@ -183,7 +184,9 @@ def batches(lengths: list[int], settings: TrainSettings, rng: random.Random) -> 
 def train(
     examples: list[PairExample], base: str, out: Path, settings: TrainSettings, log=print
 ) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    """Fine-tune ``base`` on ``examples``; save to ``out``; return the summary."""
+    """Fine-tune ``base`` on ``examples``; save to ``out``; return the summary.
+    Long because the training loop, its evaluation and its checkpoint in one place, as in the
+    transformers examples."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -318,6 +321,7 @@ def export_pair_model(hf_dir: Path, out: Path, int8: bool = False) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Long because the command line of a one-off training script."""
     ap = argparse.ArgumentParser(
         prog="python -m verify.train",
         description=__doc__,

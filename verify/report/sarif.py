@@ -41,7 +41,8 @@ class SarifReporter:
         return self.render_many([report])
 
     def render_many(self, reports: Sequence[Report]) -> str:
-        """One run for all articles (code scanning wants one run per tool)."""
+        """One run for all articles (code scanning wants one run per tool).
+        Long because the SARIF document is one nested literal, as the schema lays it out."""
         first = reports[0]
         rules = []
         for verdict in VERDICTS:
