@@ -63,8 +63,8 @@ run = run_cli
             [ARTICLE, "-a", OFFICIAL, "--fail-on", "altered,bogus"],
             "Error: unknown --fail-on value 'bogus'; expected verdicts (verbatim, altered, "
             "paraphrased, not_found, copied, "
-            "supported, partial, contradicted, unsupported) or a level (strict, default, lenient, "
-            "none)\n",
+            "supported, partial, contradicted, unsupported), flags (overstated, understated) or a "
+            "level (strict, default, lenient, none)\n",
         ),
         (
             b"{not json",
@@ -176,7 +176,7 @@ def test_verify_toml_and_bad_config(tmp_path: Path, capsys, monkeypatch, fake) -
     assert run(["config"], capsys)[:3:2] == (
         2,
         "Error: verify.toml: unknown setting 'colour'; expected one of against, fail-on, model, "
-        "pair-model, claim-engine, encoding, runtime, "
+        "pair-model, strength-model, claim-engine, encoding, runtime, "
         "cache, format, output, json, html, sarif, markdown, baseline, thresholds\n",
     )
     (tmp_path / "verify.toml").write_text(

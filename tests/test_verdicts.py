@@ -15,7 +15,7 @@ from verify.baseline import CLEAN as BASELINE_CLEAN
 from verify.config import FAIL_ON_LEVELS, VERDICTS, parse_fail_on
 from verify.report import FORMATS, get_reporter
 from verify.report.view import plain
-from verify.verdicts import BY_NAME, NEAREST_ONLY, VERDICT_TABLE, ci_level
+from verify.verdicts import BY_NAME, FLAG_TABLE, NEAREST_ONLY, VERDICT_TABLE, ci_level
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,10 @@ def test_names_are_unique_and_kinds_match_the_contract():
 
 def test_levels_and_baseline_are_derived_from_the_table():
     assert FAIL_ON_LEVELS["default"] == tuple(v.name for v in VERDICT_TABLE if v.fails_by_default)
-    assert parse_fail_on("strict") == tuple(v.name for v in VERDICT_TABLE if v.strict)
+    assert parse_fail_on("strict") == tuple(v.name for v in VERDICT_TABLE if v.strict) + tuple(
+        f.name for f in FLAG_TABLE if f.strict
+    )
+    assert parse_fail_on("understated,supported") == ("supported", "understated")
     assert BASELINE_CLEAN == frozenset(v.name for v in VERDICT_TABLE if v.clean)
     assert not set(FAIL_ON_LEVELS["default"]) & BASELINE_CLEAN  # a clean verdict never fails a run
     assert ci_level("copied", ()) == "note" and ci_level("copied", ("copied",)) == "error"
@@ -67,7 +70,9 @@ def test_the_sarif_rules_cover_every_finding_verdict(seed_fake_report):
     rules = json.loads(get_reporter("sarif").render(seed_fake_report))["runs"][0]["tool"]["driver"][
         "rules"
     ]
-    assert [r["id"].split("/")[-1] for r in rules] == [v for v in VERDICTS if not BY_NAME[v].clean]
+    assert [r["id"].split("/")[-1] for r in rules] == [
+        v for v in VERDICTS if not BY_NAME[v].clean
+    ] + [f.name for f in FLAG_TABLE]
 
 
 def test_escape_sequences_in_copy_never_reach_the_terminal_raw():

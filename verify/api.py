@@ -17,6 +17,7 @@ from verify.read import collect_files, document_from_text, read_document
 from verify.similarity import EmbeddingScorer
 from verify.sources import SourceIndex
 from verify.stores import MemoStore, SourceEmbedder, source_embedder
+from verify.strength import StrengthScorer, lexicon_probabilities, load_strength_model
 
 
 def verify_files(
@@ -151,4 +152,9 @@ def verify_documents(
         model = pair_model or default_pair_model(settings)
         return model.predict if model is not None else None
 
-    return pipeline.run(article, sources, settings, scorer_for, pairs_for, segmented)
+    def strength_for() -> StrengthScorer:
+        if settings.strength_model == "none":
+            return lexicon_probabilities
+        return load_strength_model(settings.strength_model)
+
+    return pipeline.run(article, sources, settings, scorer_for, pairs_for, segmented, strength_for)

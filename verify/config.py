@@ -15,6 +15,8 @@ from verify.verdicts import (
     CLAIM_VERDICTS,
     DEFAULT_FAIL_ON,
     FAIL_ON_LEVELS,
+    FAIL_ON_NAMES,
+    FLAGS,
     QUOTE_VERDICTS,
     VERDICTS,
 )
@@ -104,6 +106,11 @@ class Thresholds:
     # Source sentences nearest the claim (by cosine) that are read by the pair model, beside
     # each clause's nearest, windows of adjacent sentences and the best few together.
     pair_candidates: int = 3
+    # Total-variation distance between the strength classifier's probabilities for a claim and
+    # for its evidence at or above which the claim is flagged overstated or understated.
+    # Calibrated on the 100 InSciOut press-release/abstract dev pairs (benchmarks/strength.py:
+    # same-vs-changed balanced accuracy, leave-one-out over the threshold grid).
+    strength_shift_min: float = 0.8
     # How many lexical candidates per unit are aligned token by token.
     candidates: int = 8
     # A source passage is "omitted" when no unit's evidence used it and its best
@@ -143,9 +150,10 @@ class Settings:
 
     thresholds: Thresholds = field(default_factory=Thresholds)
     model: str | None = None  # None: the packaged all-MiniLM-L6-v2
-    pair_model: str | None = (
-        None  # None: the packaged verdict model; "none": cosine thresholds only
-    )
+    # None: the packaged verdict model; "none": cosine thresholds only
+    pair_model: str | None = None
+    # None: the packaged strength classifier; "none": the strength lexicon alone
+    strength_model: str | None = None
     # How claims use the verdict model: "hybrid" (the cosine rules, the model as a second
     # reader) or "pairs" (the model decides; cosine only retrieves). Chosen by measurement:
     # see benchmarks/RESULTS.md.
@@ -170,12 +178,12 @@ def parse_fail_on(value: str) -> tuple[str, ...]:
             f"--fail-on is empty; use verdict names or one of {', '.join(FAIL_ON_LEVELS)}"
         )
     for name in names:
-        if name not in VERDICTS:
+        if name not in FAIL_ON_NAMES:
             raise ConfigError(
-                f"unknown --fail-on value {name!r}; expected verdicts ({', '.join(VERDICTS)}) "
-                f"or a level ({', '.join(FAIL_ON_LEVELS)})"
+                f"unknown --fail-on value {name!r}; expected verdicts ({', '.join(VERDICTS)}), "
+                f"flags ({', '.join(FLAGS)}) or a level ({', '.join(FAIL_ON_LEVELS)})"
             )
-    return tuple(sorted(set(names), key=VERDICTS.index))
+    return tuple(sorted(set(names), key=FAIL_ON_NAMES.index))
 
 
 def thresholds_dict(thresholds: Thresholds) -> dict[str, Any]:

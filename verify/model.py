@@ -1,7 +1,8 @@
 """The report model: frozen dataclasses with offsets, lines and one ``to_dict()``.
 
 Offsets are ``str`` indices into a document's decoded original text, ``end``
-exclusive. Lines are 1-based and counted by the rule in ``line_starts``.
+exclusive. Lines are 1-based and counted by the rule in ``line_starts``. Long because every
+record of the JSON contract sits beside its ``to_dict``, so the contract is read in one place.
 """
 
 from __future__ import annotations
@@ -177,6 +178,36 @@ class Span:
 
 
 @dataclass(frozen=True)
+class StrengthShift:
+    """A supported or partial claim stated more strongly (``overstated``) or more weakly
+    (``understated``) than its evidence, with the words on each side that carry it. Strengths
+    are on the scale of verify/strength.py (0 no relation … 3 direct or certain)."""
+
+    direction: str  # overstated | understated
+    claim: int
+    evidence: int
+    claim_words: tuple[str, ...]
+    evidence_words: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "direction": self.direction,
+            "claim_strength": self.claim,
+            "evidence_strength": self.evidence,
+            "claim_words": list(self.claim_words),
+            "evidence_words": list(self.evidence_words),
+        }
+
+    def describe(self) -> str:
+        """The words of the shift: "'may' → 'will'", "drops 'may'", "adds 'causes'"."""
+        said = ", ".join(repr(w) for w in self.evidence_words)
+        made = ", ".join(repr(w) for w in self.claim_words)
+        if said and made:
+            return f"{said} \u2192 {made}"
+        return f"adds {made}" if made else f"drops {said}"
+
+
+@dataclass(frozen=True)
 class Unit:
     """A quotation or a claim with its verdict and the evidence for it."""
 
@@ -195,6 +226,12 @@ class Unit:
     edits: tuple[Edit, ...] = ()
     unsupported_spans: tuple[Span, ...] = ()
     speaker_in_source: bool | None = None  # quotes: does a source record the speaker speaking?
+    strength: StrengthShift | None = None  # claims: stated more strongly or weakly than the source
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Qualifiers of the verdict (``overstated`` / ``understated``) --fail-on can name."""
+        return (self.strength.direction,) if self.strength is not None else ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -218,6 +255,7 @@ class Unit:
             out["edits"] = [e.to_dict() for e in self.edits]
         else:
             out["unsupported_spans"] = [s.to_dict() for s in self.unsupported_spans]
+            out["strength"] = self.strength.to_dict() if self.strength is not None else None
         return out
 
 
@@ -311,10 +349,19 @@ class Report:
             counts[unit.verdict] += 1
         return counts
 
+    def flag_counts(self) -> dict[str, int]:
+        """Claims flagged overstated / understated."""
+        from verify.verdicts import FLAGS
+
+        return {f: sum(1 for u in self.units if f in u.flags) for f in FLAGS}
+
     def failing(self) -> tuple[Unit, ...]:
         """Findings at or above --fail-on that no baseline accepts."""
         return tuple(
-            u for u in self.units if u.verdict in self.fail_on and u.id not in self.accepted
+            u
+            for u in self.units
+            if (u.verdict in self.fail_on or set(u.flags) & set(self.fail_on))
+            and u.id not in self.accepted
         )
 
     @property
@@ -375,6 +422,7 @@ class Report:
             "summary": {
                 "units": len(self.units),
                 "verdicts": self.verdict_counts(),
+                "flags": self.flag_counts(),
                 "fail_on": list(self.fail_on),
                 **({"accepted": len(self.accepted)} if self.baseline_used else {}),
                 "exit_code": self.exit_code,

@@ -68,6 +68,12 @@ def _pair_model(value: str | None) -> str | None:
     return value if value == "none" else check_pair_model_path(value)
 
 
+def _strength_model(value: str | None) -> str | None:
+    from verify.strength import check_strength_model_path
+
+    return value if value == "none" else check_strength_model_path(value)
+
+
 def _also(fmt: str, label: str, extra: str = "") -> Option:
     return Option(
         fmt,
@@ -125,6 +131,16 @@ OPTIONS: tuple[Option, ...] = (
         describe="the claim verdict model: a folder, or none for cosine thresholds only",
         setting="pair_model",
         to_setting=_pair_model,
+    ),
+    Option(
+        "strength-model",
+        "strength_model",
+        ("--strength-model",),
+        "The claim-strength classifier (overstated/understated claims): a folder instead of the "
+        "packaged one, or 'none' for the strength lexicon alone.",
+        describe="the claim-strength classifier: a folder, or none for the lexicon alone",
+        setting="strength_model",
+        to_setting=_strength_model,
     ),
     Option(
         "claim-engine",

@@ -45,13 +45,20 @@ def packaged_pair_model_path() -> str:
     return str(resources.files("verify") / "models" / "pair")
 
 
-class OnnxPairModel:
-    """A cross-encoder exported to ONNX, loaded on first use; predictions are memoised per
-    pair for the life of the object (a claim and its clauses share candidates)."""
+class OnnxClassifier:
+    """A sequence classifier exported to ONNX (``model.onnx``, ``tokenizer.json``,
+    ``config.json`` with ``id2label``), loaded on first use; reads single texts or (premise,
+    hypothesis) pairs and gives probabilities in the order of ``labels``, memoised per input
+    for the life of the object."""
 
-    def __init__(self, path: str | None = None, threads: int | None = None) -> None:
-        self.path = path or packaged_pair_model_path()
-        self.name = path or "verify pair model (packaged)"
+    what = "classifier"
+
+    def __init__(
+        self, path: str, name: str, labels: Sequence[str], threads: int | None = None
+    ) -> None:
+        self.path = path
+        self.name = name
+        self.labels = tuple(labels)
         self.threads = threads
         onnx_path = os.path.join(self.path, "model.onnx")
         for needed in (
@@ -60,7 +67,7 @@ class OnnxPairModel:
             os.path.join(self.path, "config.json"),
         ):
             if not os.path.isfile(needed):
-                raise ModelError(f"pair model {self.path!r} is missing {os.path.basename(needed)}")
+                raise ModelError(f"{self.what} {self.path!r} is missing {os.path.basename(needed)}")
         st = os.stat(onnx_path)
         self.key = hashlib.sha256(
             f"{os.path.realpath(onnx_path)}|{st.st_size}|{st.st_mtime_ns}".encode()
@@ -68,7 +75,7 @@ class OnnxPairModel:
         self._session = None
         self._tokenizer = None
         self._order: list[int] = []
-        self._memo: dict[tuple[str, str], np.ndarray] = {}
+        self._memo: dict[str | tuple[str, str], np.ndarray] = {}
         self._lock = threading.Lock()
 
     def _load(self):  # type: ignore[no-untyped-def]
@@ -82,13 +89,14 @@ class OnnxPairModel:
                 with open(os.path.join(self.path, "config.json"), encoding="utf-8") as fh:
                     config = json.load(fh)
                 id2label = {int(k): str(v).lower() for k, v in config.get("id2label", {}).items()}
-                if sorted(id2label.values()) != sorted(LABELS):
+                if sorted(id2label.values()) != sorted(self.labels):
                     raise ModelError(
-                        f"pair model {self.path!r}: labels {sorted(id2label.values())}, "
-                        f"expected {', '.join(LABELS)}"
+                        f"{self.what} {self.path!r}: labels {sorted(id2label.values())}, "
+                        f"expected {', '.join(self.labels)}"
                     )
                 self._order = [
-                    next(i for i, name in id2label.items() if name == label) for label in LABELS
+                    next(i for i, name in id2label.items() if name == label)
+                    for label in self.labels
                 ]
                 opts = ort.SessionOptions()
                 opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
@@ -105,20 +113,18 @@ class OnnxPairModel:
                 raise
             except Exception as exc:  # any failure to load is one clear line
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise ModelError(f"cannot load pair model {self.path!r}: {first}") from None
+                raise ModelError(f"cannot load {self.what} {self.path!r}: {first}") from None
             self._session, self._tokenizer = session, tok
             return session, tok
 
-    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """Rows of (P(entailed), P(neutral), P(contradicted)), one per (premise, hypothesis)."""
+    def predict(self, pairs: Sequence[str | tuple[str, str]]) -> np.ndarray:
+        """Rows of probabilities in the order of ``labels``, one per text or pair."""
         if not pairs:
-            return np.zeros((0, len(LABELS)), dtype=np.float32)
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
         missing = list(dict.fromkeys(p for p in pairs if p not in self._memo))
         if missing:
             session, tok = self._load()
-            order = sorted(
-                range(len(missing)), key=lambda i: (len(missing[i][0]) + len(missing[i][1]), i)
-            )
+            order = sorted(range(len(missing)), key=lambda i: (_length(missing[i]), i))
             for b in range(0, len(order), BATCH):
                 idx = order[b : b + BATCH]
                 enc = tok.encode_batch([missing[i] for i in idx])
@@ -135,6 +141,24 @@ class OnnxPairModel:
                 for j, i in enumerate(idx):
                     self._memo[missing[i]] = probs[j].astype(np.float32)
         return np.stack([self._memo[p] for p in pairs])
+
+
+def _length(item: str | tuple[str, str]) -> int:
+    return len(item) if isinstance(item, str) else len(item[0]) + len(item[1])
+
+
+class OnnxPairModel(OnnxClassifier):
+    """The verdict model: (premise, hypothesis) -> P(entailed), P(neutral), P(contradicted)."""
+
+    what = "pair model"
+
+    def __init__(self, path: str | None = None, threads: int | None = None) -> None:
+        super().__init__(
+            path or packaged_pair_model_path(),
+            path or "verify pair model (packaged)",
+            LABELS,
+            threads,
+        )
 
 
 _LOADED: dict[str, PairModel] = {}

@@ -26,7 +26,11 @@ from verify.quotes import extract_quotes
 from verify.segment import segment
 from verify.similarity import EmptyScorer, Scorer
 from verify.sources import SourceIndex
+from verify.strength import StrengthScorer, shift
 from verify.version import __version__
+
+#: Verdicts whose claims are checked for strength (the others are not borne out at all).
+FLAGGABLE = ("supported", "partial", "copied")
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,29 @@ def judge_claims(
     return units
 
 
+def qualify_strength(units: list[Unit], strengths: StrengthScorer, th: Thresholds) -> list[Unit]:
+    """Flag supported, partial and copied claims stated more strongly (or weakly) than their nearest
+    evidence (verify/strength.py); the flag's words are added to the reason."""
+    targets = [i for i, u in enumerate(units) if u.verdict in FLAGGABLE and u.evidence]
+    if not targets:
+        return units
+    claims = [units[i].compared or units[i].text for i in targets]
+    evidence = [units[i].evidence[0].text for i in targets]
+    probs = strengths([*claims, *evidence])
+    out = list(units)
+    for k, i in enumerate(targets):
+        found = shift(
+            claims[k], evidence[k], probs[k], probs[len(targets) + k], th.strength_shift_min
+        )
+        if found is not None:
+            out[i] = replace(
+                units[i],
+                strength=found,
+                reason=f"{units[i].reason}; {found.direction}: {found.describe()}",
+            )
+    return out
+
+
 def run(
     article: Document,
     sources: Sequence[Document],
@@ -120,9 +147,12 @@ def run(
     scorer_for: Callable[[SourceIndex], Scorer],
     pairs_for: Callable[[], PairScorer | None],
     segmented: dict[str, tuple[Sentence, ...]] | None = None,
+    strength_for: Callable[[], StrengthScorer] | None = None,
 ) -> Report:
     """The whole pipeline. ``scorer_for(index)``: the scorer, asked only when something needs
-    the model; ``pairs_for()``: the verdict model's scorer, asked only when there are claims."""
+    the model; ``pairs_for()``: the verdict model's scorer, asked only when there are claims;
+    ``strength_for()``: the strength classifier, asked only when a claim is supported or
+    partial (None: no strength check)."""
     th = settings.thresholds
     art = prepare_article(article, th)
     index = index_sources(sources, segmented, th)
@@ -143,6 +173,8 @@ def run(
         )
     pairs = pairs_for() if art.claims and index.sentences else None
     claim_units = judge_claims(art, index, c_sims, cl_sims, th, pairs, settings.claim_engine)
+    if strength_for is not None and any(u.verdict in FLAGGABLE for u in claim_units):
+        claim_units = qualify_strength(claim_units, strength_for(), th)
     unit_vectors = [q_sims[row] for row in range(len(pending))] + list(c_sims[: len(art.claims)])
     return assemble(art, sources, index, q_units, claim_units, unit_vectors, settings)
 

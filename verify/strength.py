@@ -3,21 +3,25 @@ al. (2019): 0 no relationship stated, 1 correlational ("is associated with"), 2 
 hedged ("may increase", "plans to", "is expected to"), 3 direct or certain ("increases", "will").
 
 Two parts: a documented lexicon of the words that carry strength (hedges and modals, correlation,
-causal verbs, certainty, quantifiers) and a small softmax classifier over the frozen sentence
-embeddings plus the lexicon's counts, trained by ``benchmarks/strength.py --fit`` and shipped as
-``verify/models/strength.json`` (numpy only at run time). Arrays in, arrays out: the model call
-stays in embed.py.
+causal verbs, certainty, quantifiers), and a classifier (MiniLM fine-tuned on the 5,137 annotated
+sentences by ``python -m verify.train_strength``, shipped as ONNX in ``verify/models/strength``).
+A supported or partial claim is flagged ``overstated`` when the classifier puts it above its
+evidence and the lexicon names the words that carry the difference (``shift``); a quantifier made
+stronger ("some" → "all") is flagged by the lexicon alone (the classifier was not taught
+quantifiers). The reverse is ``understated``.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from importlib import resources
 
 import numpy as np
+
+from verify.errors import ModelError
+from verify.model import StrengthShift
 
 #: Words that weaken a statement: possibility, hedging, plans and intentions.
 HEDGES = (
@@ -44,6 +48,7 @@ HEDGES = (
     "planned to",
     "plan to",
     "intends to",
+    "intend to",
     "aims to",
     "hope to",
     "hopes to",
@@ -184,86 +189,124 @@ def lexicon_strength(text: str) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class StrengthModel:
-    """Softmax regression over [embedding, lexicon features, 1]."""
+#: The classifier's classes, in the order of its outputs (the strength is the index).
+STRENGTH_LABELS = ("no_relation", "correlational", "conditional_causal", "direct_causal")
+#: How a reader names each strength.
+STRENGTH_NAMES = (
+    "no relation stated",
+    "correlational",
+    "conditional or hedged",
+    "direct or certain",
+)
+#: Rows of class probabilities (STRENGTH_LABELS order), one per text.
+StrengthScorer = Callable[[Sequence[str]], np.ndarray]
 
-    weights: np.ndarray  # (n_features + 1, 4)
-    mean: np.ndarray
-    scale: np.ndarray
 
-    def features(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        lex = (
-            np.stack([lexicon_features(t) for t in texts])
-            if texts
-            else np.zeros((0, len(LEXICON) + len(_ALL_CUES)), np.float32)
+def packaged_strength_model_path() -> str:
+    return str(resources.files("verify") / "models" / "strength")
+
+
+def check_strength_model_path(path: str | None) -> str | None:
+    """``path`` when it names a folder (or is None: the packaged model); else the error."""
+    if path is not None and not os.path.isdir(path):
+        raise ModelError(
+            f"strength model not found: {path} (give a folder with model.onnx, tokenizer.json, "
+            "config.json)"
         )
-        x = np.concatenate([vectors, lex], axis=1)
-        x = (x - self.mean) / self.scale
-        return np.concatenate([x, np.ones((len(x), 1), dtype=np.float32)], axis=1)
+    return path
 
-    def probabilities(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        logits = self.features(vectors, texts) @ self.weights
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
 
-    def predict(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """Strength 0-3 of each text (one embedding row per text)."""
-        return self.probabilities(vectors, texts).argmax(axis=1)
+_LOADED: dict[str, StrengthScorer] = {}
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "format": "verify-strength/1",
-                "weights": self.weights.round(6).tolist(),
-                "mean": self.mean.round(6).tolist(),
-                "scale": self.scale.round(6).tolist(),
-            }
+
+def load_strength_model(path: str | None = None) -> StrengthScorer:
+    """The classifier at ``path`` (None: the packaged one), as texts -> probabilities; the
+    lexicon (one-hot of ``lexicon_strength``) where the packaged model is not shipped."""
+    from verify.pairmodel import OnnxClassifier
+
+    key = path or ""
+    if key not in _LOADED:
+        folder = check_strength_model_path(path) or packaged_strength_model_path()
+        if path is None and not os.path.isfile(os.path.join(folder, "model.onnx")):
+            _LOADED[key] = lexicon_probabilities
+        else:
+            model = OnnxClassifier(
+                folder, path or "verify strength model (packaged)", STRENGTH_LABELS
+            )
+            model.what = "strength model"
+            _LOADED[key] = model.predict  # type: ignore[assignment]
+    return _LOADED[key]
+
+
+def lexicon_probabilities(texts: Sequence[str]) -> np.ndarray:
+    """The lexicon's strength as one-hot rows (``--strength-model none``)."""
+    out = np.zeros((len(texts), len(STRENGTH_LABELS)), dtype=np.float32)
+    for i, t in enumerate(texts):
+        out[i, lexicon_strength(t)] = 1.0
+    return out
+
+
+def _new(words: list[str], other: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for w in words if w not in other))
+
+
+def shift(
+    claim: str,
+    evidence: str,
+    p_claim: np.ndarray,
+    p_evidence: np.ndarray,
+    shift_min: float,
+) -> StrengthShift | None:
+    """Whether ``claim`` states ``evidence`` more strongly or weakly, with the words.
+
+    ``p_claim``, ``p_evidence``: the classifier's probabilities of the four strengths. The two
+    differ when their total-variation distance is at least ``shift_min`` (a threshold: see
+    ``Thresholds.strength_shift_min``); the direction is the sign of the difference of the
+    expected strengths; the words are the lexicon's: a hedge or correlation word of the evidence
+    the claim drops, a causal or certain word it adds (the mirror image when understated).
+    Where the classifier finds no relation stated on either side (events, plans, statements: it
+    was taught on research findings), the lexicon's strengths decide and a hedge must be dropped
+    (or added); on one side only, the lexicon gives the direction. A quantifier made stronger
+    ("some" → "all") or weaker is flagged by the lexicon alone (the classifier was not taught
+    quantifiers)."""
+    c, e = cue_words(claim), cue_words(evidence)
+    claim_level, evidence_level = int(np.argmax(p_claim)), int(np.argmax(p_evidence))
+    if e["some"] and c["all"] and not c["some"]:
+        return StrengthShift(
+            "overstated",
+            claim_level,
+            evidence_level,
+            _new(c["all"], e["all"]),
+            _new(e["some"], c["some"]),
         )
-
-    @classmethod
-    def from_json(cls, text: str) -> StrengthModel:
-        data = json.loads(text)
-        return cls(
-            np.asarray(data["weights"], np.float32),
-            np.asarray(data["mean"], np.float32),
-            np.asarray(data["scale"], np.float32),
+    if c["some"] and e["all"] and not e["some"]:
+        return StrengthShift(
+            "understated",
+            claim_level,
+            evidence_level,
+            _new(c["some"], e["some"]),
+            _new(e["all"], c["all"]),
         )
-
-
-def fit(
-    vectors: np.ndarray,
-    texts: Sequence[str],
-    labels: Sequence[int],
-    l2: float = 1e-2,
-    steps: int = 800,
-    lr: float = 0.5,
-) -> StrengthModel:
-    """Softmax regression by full-batch gradient descent (deterministic, numpy only),
-    classes weighted by inverse frequency."""
-    lex = np.stack([lexicon_features(t) for t in texts])
-    x = np.concatenate([vectors, lex], axis=1).astype(np.float64)
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    x = np.concatenate([(x - mean) / scale, np.ones((len(x), 1))], axis=1)
-    y = np.asarray(labels)
-    onehot = np.eye(4)[y]
-    counts = np.bincount(y, minlength=4).astype(np.float64)
-    sample_w = (len(y) / (4 * np.maximum(counts, 1)))[y][:, None]
-    w = np.zeros((x.shape[1], 4))
-    for _ in range(steps):
-        logits = x @ w
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
-        grad = x.T @ ((p - onehot) * sample_w) / len(y) + l2 * np.vstack([w[:-1], np.zeros((1, 4))])
-        w -= lr * grad
-    return StrengthModel(w.astype(np.float32), mean.astype(np.float32), scale.astype(np.float32))
-
-
-def load_strength_model() -> StrengthModel | None:
-    """The packaged strength classifier, or None where it is not shipped."""
-    path = resources.files("verify") / "models" / "strength.json"
-    if not path.is_file():
+    added = _new(c["causal"], e["causal"])
+    dropped = _new(e["hedge"], c["hedge"]) + _new(e["correlation"], c["correlation"])
+    weakened = _new(c["hedge"], e["hedge"]) + _new(c["correlation"], e["correlation"])
+    lost = _new(e["causal"], c["causal"])
+    lex_claim, lex_evidence = lexicon_strength(claim), lexicon_strength(evidence)
+    if claim_level == 0 and evidence_level == 0:
+        # no relation stated on either side (events, plans, statements: the classifier was
+        # taught on research findings): the lexicon decides, and only a hedge or correlation
+        # word that one side drops counts (an added "announced" alone is not a stronger claim)
+        if lex_claim > lex_evidence and dropped and not c["hedge"]:
+            return StrengthShift("overstated", lex_claim, lex_evidence, added, dropped)
+        if lex_claim < lex_evidence and weakened and not e["hedge"]:
+            return StrengthShift("understated", lex_claim, lex_evidence, weakened, lost)
         return None
-    return StrengthModel.from_json(path.read_text(encoding="utf-8"))
+    if 0.5 * float(np.abs(p_claim - p_evidence).sum()) < shift_min:
+        return None
+    levels = np.arange(len(p_claim))
+    stronger = float(p_claim @ levels) > float(p_evidence @ levels)
+    if 0 in (claim_level, evidence_level) and lex_claim != lex_evidence:
+        stronger = lex_claim > lex_evidence  # "no relation" on one side: the words say which way
+    if stronger:
+        return StrengthShift("overstated", claim_level, evidence_level, added, dropped)
+    return StrengthShift("understated", claim_level, evidence_level, weakened, lost)

@@ -182,9 +182,15 @@ def batches(lengths: list[int], settings: TrainSettings, rng: random.Random) -> 
 
 
 def train(
-    examples: list[PairExample], base: str, out: Path, settings: TrainSettings, log=print
+    examples: list[PairExample],
+    base: str,
+    out: Path,
+    settings: TrainSettings,
+    log=print,
+    labels: tuple[str, ...] = LABELS,
 ) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    """Fine-tune ``base`` on ``examples``; save to ``out``; return the summary.
+    """Fine-tune ``base`` on ``examples`` (pairs, or single texts where every hypothesis is
+    empty) to predict ``labels``; save to ``out``; return the summary.
     Long because the training loop, its evaluation and its checkpoint in one place, as in the
     transformers examples."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -204,14 +210,15 @@ def train(
     tok = AutoTokenizer.from_pretrained(base, local_files_only=True)
     model = AutoModelForSequenceClassification.from_pretrained(
         base,
-        num_labels=len(LABELS),
+        num_labels=len(labels),
         local_files_only=True,
-        id2label=dict(enumerate(LABELS)),
-        label2id={name: i for i, name in enumerate(LABELS)},
+        id2label=dict(enumerate(labels)),
+        label2id={name: i for i, name in enumerate(labels)},
     )
+    single = all(not e.hypothesis for e in examples)
     enc = tok(
         [e.premise for e in examples],
-        [e.hypothesis for e in examples],
+        None if single else [e.hypothesis for e in examples],
         truncation=True,
         max_length=settings.max_tokens,
     )

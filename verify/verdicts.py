@@ -155,6 +155,44 @@ VERDICT_TABLE: tuple[Verdict, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class Flag:
+    """A qualifier of a claim verdict (not a verdict of its own): ``supported`` or ``partial``
+    stays the verdict, the flag says the copy states it more strongly or weakly than its
+    evidence. ``--fail-on`` can name it; every format shows it beside the verdict."""
+
+    name: str
+    strict: bool  # in the ``strict`` fail-on level
+    tone: Tone
+    style: str
+    title: str
+    description: str
+
+
+FLAG_TABLE: tuple[Flag, ...] = (
+    Flag(
+        name="overstated",
+        strict=True,
+        tone="warn",
+        style="bold magenta",
+        title="Claim overstated",
+        description="the copy states it more strongly than its source: a hedge dropped, "
+        "correlation made cause, a plan made a fact, some made all",
+    ),
+    Flag(
+        name="understated",
+        strict=False,
+        tone="warn",
+        style="magenta",
+        title="Claim understated",
+        description="the copy states it more weakly than its source: a hedge added, cause "
+        "made correlation, a fact made a plan",
+    ),
+)
+FLAGS: tuple[str, ...] = tuple(f.name for f in FLAG_TABLE)
+FLAG_BY_NAME: dict[str, Flag] = {f.name: f for f in FLAG_TABLE}
+
 BY_NAME: dict[str, Verdict] = {v.name: v for v in VERDICT_TABLE}
 VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE)
 QUOTE_VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE if v.kind == "quote")
@@ -163,17 +201,23 @@ CLEAN: frozenset[str] = frozenset(v.name for v in VERDICT_TABLE if v.clean)
 NEAREST_ONLY: frozenset[str] = frozenset(v.name for v in VERDICT_TABLE if v.nearest_only)
 DEFAULT_FAIL_ON: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE if v.fails_by_default)
 FAIL_ON_LEVELS: dict[str, tuple[str, ...]] = {
-    "strict": tuple(v.name for v in VERDICT_TABLE if v.strict),
+    "strict": tuple(v.name for v in VERDICT_TABLE if v.strict)
+    + tuple(f.name for f in FLAG_TABLE if f.strict),
     "default": DEFAULT_FAIL_ON,
     "lenient": tuple(v.name for v in VERDICT_TABLE if v.lenient),
     "none": (),
 }
-TONE: dict[str, str] = {v.name: v.tone for v in VERDICT_TABLE}
-STYLE: dict[str, str] = {v.name: v.style for v in VERDICT_TABLE}
-TITLES: dict[str, str] = {v.name: v.title for v in VERDICT_TABLE}
-DESCRIPTION: dict[str, str] = {v.name: v.description for v in VERDICT_TABLE}
+#: Everything --fail-on can name: the verdicts, then the flags.
+FAIL_ON_NAMES: tuple[str, ...] = VERDICTS + FLAGS
+_NAMED: tuple[Verdict | Flag, ...] = (*VERDICT_TABLE, *FLAG_TABLE)
+TONE: dict[str, str] = {v.name: v.tone for v in _NAMED}
+STYLE: dict[str, str] = {v.name: v.style for v in _NAMED}
+TITLES: dict[str, str] = {v.name: v.title for v in _NAMED}
+DESCRIPTION: dict[str, str] = {v.name: v.description for v in _NAMED}
 
 
 def ci_level(verdict: str, fail_on: tuple[str, ...] | frozenset[str]) -> str:
     """SARIF/annotation level: error at or above --fail-on, else the verdict's own level."""
+    if verdict in FLAG_BY_NAME:
+        return "error" if verdict in fail_on else "warning"
     return "error" if verdict in fail_on else BY_NAME[verdict].ci_level

@@ -7,21 +7,31 @@ from verify.model import Report, Unit
 from verify.report.view import plain
 from verify.verdicts import CLEAN, TITLES, ci_level
 
-__all__ = ["CLEAN", "TITLES", "findings", "fingerprint", "level", "message"]
+__all__ = ["CLEAN", "TITLES", "findings", "fingerprint", "level", "message", "rule"]
 
 
 def findings(report: Report, include_accepted: bool = False) -> list[Unit]:
-    """Units a CI system should show, in article order (without those a baseline accepts)."""
+    """Units a CI system should show, in article order (without those a baseline accepts):
+    every verdict that is not clean, and every flagged claim."""
     return [
         u
         for u in report.units
-        if u.verdict not in CLEAN and (include_accepted or u.id not in report.accepted)
+        if (u.verdict not in CLEAN or u.flags) and (include_accepted or u.id not in report.accepted)
     ]
 
 
+def rule(unit: Unit) -> str:
+    """The finding's name: its verdict, or its flag when the verdict itself is clean (a
+    supported claim that is overstated)."""
+    return unit.flags[0] if unit.flags and unit.verdict in CLEAN else unit.verdict
+
+
 def level(report: Report, unit: Unit) -> str:
-    """SARIF level: error at or above --fail-on, warning for other doubts, note for copied."""
-    return ci_level(unit.verdict, report.fail_on)
+    """SARIF level: error at or above --fail-on (the verdict or a flag), warning for other
+    doubts, note for copied."""
+    if set(unit.flags) & set(report.fail_on):
+        return "error"
+    return ci_level(rule(unit), report.fail_on)
 
 
 def message(unit: Unit) -> str:
@@ -35,9 +45,9 @@ def _message(unit: Unit) -> str:
     if len(words) > 200:
         words = words[:199] + "\u2026"
     head = (
-        f"{TITLES[unit.verdict]}: \u201c{words}\u201d"
+        f"{TITLES[rule(unit)]}: \u201c{words}\u201d"
         if unit.kind == "quote"
-        else f"{TITLES[unit.verdict]}: {words}"
+        else f"{TITLES[rule(unit)]}: {words}"
     )
     lines = [head]
     edits = [e for e in unit.edits if e.meaningful] or list(unit.edits)
@@ -48,6 +58,8 @@ def _message(unit: Unit) -> str:
         )
     for s in unit.unsupported_spans:
         lines.append(f"Not in the sources: {s.text}")
+    if unit.strength is not None:
+        lines.append(f"{unit.strength.direction.capitalize()}: {unit.strength.describe()}")
     if unit.evidence:
         ev = unit.evidence[0]
         where = ev.source + (f", {ev.section}" if ev.section else "") + f", line {ev.line}"

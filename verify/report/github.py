@@ -4,7 +4,7 @@ finding, pointing at the article's lines and columns."""
 from __future__ import annotations
 
 from verify.model import Report
-from verify.report.findings import TITLES, findings, level, message
+from verify.report.findings import TITLES, findings, level, message, rule
 from verify.report.view import artifact_uri, plain
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -34,7 +34,7 @@ class GithubReporter:
             props = [f"file={escape_property(path)}", f"line={sl}", f"endLine={el}"]
             if sl == el:  # GitHub ignores columns on annotations that span lines
                 props += [f"col={sc}", f"endColumn={ec}"]
-            props.append(f"title={escape_property(f'{unit.id} {TITLES[unit.verdict]}')}")
+            props.append(f"title={escape_property(f'{unit.id} {TITLES[rule(unit)]}')}")
             lines.append(
                 f"::{COMMAND[level(report, unit)]} {','.join(props)}::{escape_data(message(unit))}"
             )

@@ -21,6 +21,7 @@ from typing import Any
 
 from verify.model import SCHEMA, Document, Report, Unit
 from verify.report.view import is_hidden_char, plain, text_parts
+from verify.strength import STRENGTH_NAMES
 from verify.verdicts import DESCRIPTION, NEAREST_ONLY, TONE
 
 __all__ = ["HtmlReporter", "plain", "text_parts"]
@@ -260,6 +261,7 @@ class HtmlReporter:
             "nearest_only": NEAREST_ONLY,
             "not_judged": report.not_judged(),
             "description": DESCRIPTION,
+            "strength_names": STRENGTH_NAMES,
             "failing": {u.id for u in report.failing()},
             "diffs": {
                 u.id: _quote_diff(report, u) for u in report.units if u.kind == "quote" and u.edits

@@ -7,7 +7,7 @@ import re
 
 from verify.model import Report, Unit
 from verify.normalize import describe_char
-from verify.report.findings import TITLES, findings
+from verify.report.findings import TITLES, findings, level, rule
 from verify.report.view import is_hidden_char
 
 # Inline Markdown that could change meaning inside a table cell; block syntax (#, -, 1.)
@@ -81,7 +81,9 @@ class MarkdownReporter:
         """Long because the comment's sections in the order a reader sees them."""
         found = findings(report)
         counts = ", ".join(
-            f"{v.replace('_', ' ')} {n}" for v, n in report.verdict_counts().items() if n
+            f"{v.replace('_', ' ')} {n}"
+            for v, n in (report.verdict_counts() | report.flag_counts()).items()
+            if n
         )
         failing = len(report.failing())
         out = [
@@ -102,19 +104,19 @@ class MarkdownReporter:
         if found:
             out += ["| | line | verdict | words | source |", "|---|---|---|---|---|"]
             for u in found:
-                flag = "❌" if u.verdict in report.fail_on else "⚠️"
+                flag = "❌" if level(report, u) == "error" else "⚠️"
                 ev = u.evidence[0] if u.evidence else None
                 where = ""
                 if ev:
                     section = f" · {md(ev.section)}" if ev.section else ""
                     where = f"{ev.source}{section} · line {ev.line}: {md(ev.text)}"
+                verdict = " · ".join((u.verdict, *u.flags)).replace("_", " ")
                 out.append(
-                    f"| {flag} {u.id} | {u.line} | **{u.verdict.replace('_', ' ')}** "
-                    f"| {_words(u, report)} | {where} |"
+                    f"| {flag} {u.id} | {u.line} | **{verdict}** | {_words(u, report)} | {where} |"
                 )
             out += ["", "<details><summary>Why</summary>", ""]
             for u in found:
-                out.append(f"- **{u.id}** {TITLES[u.verdict]}: {md(u.reason)}")
+                out.append(f"- **{u.id}** {TITLES[rule(u)]}: {md(u.reason)}")
             out += ["", "</details>", ""]
         else:
             out += ["No findings: every quotation and claim is borne out by the sources.", ""]

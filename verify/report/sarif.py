@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from verify.model import Document, Report
-from verify.report.findings import CLEAN, TITLES, findings, fingerprint, level, message
+from verify.report.findings import CLEAN, TITLES, findings, fingerprint, level, message, rule
 from verify.report.view import artifact_uri
-from verify.verdicts import DESCRIPTION, NEAREST_ONLY, QUOTE_VERDICTS, VERDICTS, ci_level
+from verify.verdicts import DESCRIPTION, FLAGS, NEAREST_ONLY, QUOTE_VERDICTS, VERDICTS, ci_level
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_PREFIX = "verify/"
@@ -45,7 +45,7 @@ class SarifReporter:
         Long because the SARIF document is one nested literal, as the schema lays it out."""
         first = reports[0]
         rules = []
-        for verdict in VERDICTS:
+        for verdict in (*VERDICTS, *FLAGS):
             if verdict in CLEAN:
                 continue
             rules.append(
@@ -86,7 +86,7 @@ class SarifReporter:
             for d in docs.values():
                 artifact(d)
             for unit in findings(report, include_accepted=True):
-                rid = RULE_PREFIX + unit.verdict
+                rid = RULE_PREFIX + rule(unit)
                 result: dict[str, Any] = {
                     "ruleId": rid,
                     "ruleIndex": rule_index[rid],
@@ -105,6 +105,7 @@ class SarifReporter:
                         "unit": unit.id,
                         "kind": unit.kind,
                         "verdict": unit.verdict,
+                        **({"flags": list(unit.flags)} if unit.flags else {}),
                         "score": round(unit.score, 4),
                     },
                 }

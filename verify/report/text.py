@@ -58,6 +58,7 @@ class TextReporter:
         self._not_judged(con, report)
         self._omitted(con, report)
         counts = {k: v for k, v in report.verdict_counts().items() if v}
+        counts |= {k: v for k, v in report.flag_counts().items() if v}
         parts = " · ".join(f"[{STYLE[k]}]{k}[/] {v}" for k, v in counts.items())
         failing = len(report.failing())
         con.print(
@@ -108,6 +109,17 @@ class TextReporter:
             )
         for span in unit.unsupported_spans:
             con.print(f"{pad}not in sources: [red]{escape(_short(span.text))}[/]")
+        if unit.strength is not None:
+            flag = unit.strength.direction
+            levels = (
+                f" (strength {unit.strength.evidence} → {unit.strength.claim})"
+                if unit.strength.evidence != unit.strength.claim
+                else ""
+            )
+            con.print(
+                f"{pad}[{STYLE[flag]}]{flag}[/]: source says {escape(_line(_said(unit)))}, "
+                f"the copy {escape(_line(_made(unit)))}{levels}"
+            )
         con.print(f"{pad}[dim]why: {_line(unit.reason)}[/]")
 
     def _not_judged(self, con: Console, report: Report) -> None:
@@ -130,3 +142,13 @@ class TextReporter:
         for (src, section), n in groups.items():
             con.print(f"    {src} · {_line(section)}: {n}")
         con.print()
+
+
+def _said(unit: Unit) -> str:
+    assert unit.strength is not None
+    return ", ".join(f"'{w}'" for w in unit.strength.evidence_words) or "it more weakly"
+
+
+def _made(unit: Unit) -> str:
+    assert unit.strength is not None
+    return ", ".join(f"'{w}'" for w in unit.strength.claim_words) or "states it plainly"
