@@ -76,18 +76,21 @@ def _against_archives(
     embedder: Embedder,
 ) -> list[Report]:
     """Each article against the given files plus the archive documents it draws on."""
-    from verify.archive import Archive, ArchiveStore, check_model, documents_for
+    from verify.archive import ArchiveStore, check_model, documents_for, open_archive
 
-    archives = [Archive(p) for p in archive_paths]
+    archives = []  # each archive: its shards (one for an archive file)
     try:
-        for a in archives:
+        for p in archive_paths:
+            archives.append(open_archive(p))
+        shards = [shard for shards in archives for shard in shards]
+        for a in shards:
             check_model(a, embedder)
-        emb = source_embedder(embedder).with_stores(*(ArchiveStore(a) for a in reversed(archives)))
+        emb = source_embedder(embedder).with_stores(*(ArchiveStore(a) for a in reversed(shards)))
         reports = []
         for art in arts:
             chosen: list[tuple[Document, tuple[Sentence, ...] | None]] = [(d, None) for d in docs]
-            for a in archives:
-                chosen += documents_for(a, art, settings, embedder)
+            for group in archives:
+                chosen += documents_for(group, art, settings, embedder)
             renamed = [(replace(d, id=f"S{i + 1}"), ss) for i, (d, ss) in enumerate(chosen)]
             segmented = {
                 d.id: tuple(replace(s, doc=d.id) for s in ss) for d, ss in renamed if ss is not None
@@ -95,8 +98,9 @@ def _against_archives(
             reports.append(verify_documents(art, [d for d, _ in renamed], settings, emb, segmented))
         return reports
     finally:
-        for a in archives:
-            a.close()
+        for group in archives:
+            for a in group:
+                a.close()
 
 
 def default_embedder(settings: Settings) -> SourceEmbedder:

@@ -108,8 +108,16 @@ def check(**params: Any) -> int:
     html_folder = _html_folder(res.get("html"), article_files)
     _refuse_overwriting_inputs(article_files, res, targets, html_folder)
     accepted = baseline_mod.load(res.get("baseline")) if res.get("baseline") else None
-    _prefetch(settings)
-    reports = verify_many(article_files, res.get("against"), settings)
+    engine = _engine(res)
+    if engine == "ray":
+        from verify import rayengine
+
+        reports = rayengine.check_many(
+            article_files, res.get("against"), settings, res.get("workers"), res.get("address")
+        )
+    else:
+        _prefetch(settings)
+        reports = verify_many(article_files, res.get("against"), settings)
     if accepted is not None:
         reports = [baseline_mod.apply(r, accepted) for r in reports]
     write_output(out, render_reports(reporter, reports))
@@ -293,12 +301,10 @@ def index_cmd(**params: Any) -> int:
         TimeRemainingColumn,
     )
 
-    from verify.api import default_embedder
-    from verify.archive import build_index
-
     folder, out = params["folder"], params["out"]
     res = _resolve(options.INDEX, params, cache=False)
     settings = configfile.settings(res)
+    engine = _engine(res)
     columns = (
         TextColumn("indexing"),
         BarColumn(),
@@ -312,10 +318,11 @@ def index_cmd(**params: Any) -> int:
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, total=total, description=name[-40:])
 
-        stats = build_index(folder, out, settings, default_embedder(settings), progress)
+        stats = _build(folder, out, settings, res, engine, params.get("shards"), progress)
+    shards = f" in {stats.shards} shards" if hasattr(stats, "shards") else ""
     _say(
-        f"Indexed {stats.documents} documents ({stats.added} added, {stats.updated} updated, "
-        f"{stats.removed} removed, "
+        f"Indexed {stats.documents} documents{shards} ({stats.added} added, "
+        f"{stats.updated} updated, {stats.removed} removed, "
         f"{stats.unchanged} unchanged; {stats.sentences} sentences, {stats.encoded} texts encoded) "
         f"into {out} "
         f"({stats.size_bytes / 1e6:.1f} MB) in {stats.seconds:.1f} s"
@@ -328,6 +335,56 @@ def index_cmd(**params: Any) -> int:
             + (" …" if len(stats.skipped) > 5 else "")
         )
     return 0
+
+
+def _engine(res: Resolved) -> str:
+    from verify.rayengine import ENGINES, require_ray
+
+    engine = res.get("engine")
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    workers = res.get("workers")
+    if workers is not None and workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {workers}")
+    if engine == "ray":
+        require_ray()  # says how to install it, before any work
+    return str(engine)
+
+
+def _build(
+    folder: str,
+    out: str,
+    settings: Settings,
+    res: Resolved,
+    engine: str,
+    shards: int | None,
+    progress: Any,
+) -> Any:
+    """One archive file, or (``--shards``, ``--engine ray``, or an existing folder of shards)
+    a sharded archive built here or on Ray."""
+    from verify.api import default_embedder
+    from verify.archive import build_index, build_sharded, is_sharded
+
+    if shards is None and engine == "local" and not is_sharded(out):
+        return build_index(folder, out, settings, default_embedder(settings), progress)
+    embedder = default_embedder(settings)
+    if shards is None and is_sharded(out):
+        from verify.archive.shards import read_manifest
+
+        shards = len(read_manifest(out).shards)
+    if engine == "ray":
+        from verify import rayengine
+
+        embedder.encode(["warm"])  # the one-time ONNX export here, not in every worker
+        builder = rayengine.shard_builder(
+            folder, settings, res.get("workers"), res.get("address"), progress
+        )
+        shards = shards or (res.get("workers") or os.cpu_count() or 1)
+    else:
+        from verify.archive.shards import build_in_process
+
+        builder = build_in_process(folder, settings, embedder, None)
+    return build_sharded(folder, out, shards or 1, settings, embedder.key, builder)
 
 
 def main(argv: list[str] | None = None) -> None:

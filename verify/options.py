@@ -219,6 +219,33 @@ OPTIONS: tuple[Option, ...] = (
         path=True,
         help_by_command=((BASELINE, "The file to write (default verify-baseline.json)."),),
     ),
+    Option(
+        "engine",
+        "engine",
+        ("--engine",),
+        "Where the work runs: local (this process, the default) or ray (needs verify[ray]).",
+        commands=(CHECK, INDEX),
+        describe="where the work runs: local or ray",
+        default="local",
+    ),
+    Option(
+        "workers",
+        "workers",
+        ("--workers",),
+        "With --engine ray: the CPUs Ray starts here (default: all cores).",
+        annotation=int | None,
+        commands=(CHECK, INDEX),
+        config=int,
+        describe="with engine ray: the CPUs Ray starts here",
+    ),
+    Option(
+        "address",
+        "address",
+        ("--address",),
+        "With --engine ray: join this Ray cluster (HOST:PORT, or auto) instead of starting one.",
+        commands=(CHECK, INDEX),
+        describe="with engine ray: the Ray cluster to join",
+    ),
     # --- command-line only ---
     Option(
         "exit-zero",
@@ -229,6 +256,16 @@ OPTIONS: tuple[Option, ...] = (
         commands=(CHECK,),
         config=None,
         cli_default=False,
+    ),
+    Option(
+        "shards",
+        "shards",
+        ("--shards",),
+        "Write a folder of this many archive shards (queried together with --against FOLDER); "
+        "with --engine ray the default is one per worker.",
+        annotation=int | None,
+        commands=(INDEX,),
+        config=None,
     ),
     Option(
         "out",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from verify.archive.store import ANN_CONNECTIVITY, ANN_DTYPE, SCHEMA, TABLES, is_archive
+from verify.archive.store import ANN_CONNECTIVITY, ANN_DTYPE, SCHEMA, TABLES, is_archive_file
 from verify.config import Settings
 from verify.embed import Embedder
 from verify.errors import ConfigError, InputError
@@ -41,17 +41,23 @@ def build_index(
     settings: Settings,
     embedder: Embedder,
     progress: Callable[[int, int, str], None] | None = None,
+    files: list[str] | None = None,
 ) -> IndexStats:
-    """Create or update the archive ``out`` from the documents under ``folder``."""
+    """Create or update the archive ``out`` from the documents under ``folder`` (``files``:
+    only these documents under it, one shard's; none is allowed then)."""
     from verify.read import DOCUMENT_SUFFIXES, walk_documents
 
     t0 = time.perf_counter()
     if not os.path.isdir(folder):
         raise InputError(f"{folder}: not a folder")
-    if os.path.exists(out) and not is_archive(out):
+    if os.path.exists(out) and not is_archive_file(out):
         raise InputError(f"{out}: exists and is not a verify archive; refusing to overwrite it")
-    files, skipped = walk_documents(folder)
-    if not files:
+    explicit = files is not None
+    if files is None:
+        files, skipped = walk_documents(folder)
+    else:
+        skipped = []
+    if not files and not explicit:
         raise InputError(f"{folder}: no documents ({', '.join(DOCUMENT_SUFFIXES)})")
     db = connect(out, 30.0, "foreign_keys=ON")
     try:

@@ -21,6 +21,8 @@ SCHEMA = "verify-archive/2"
 ARCHIVE_NEIGHBOURS = 10
 #: How many full-text hits each quotation votes with.
 ARCHIVE_FTS_HITS = 10
+#: How many full-text candidates each shard proposes per quotation (ranked again over all).
+ARCHIVE_FTS_CANDIDATES = 50
 #: How many archive documents an article is judged against (the best-voted ones).
 ARCHIVE_DOCUMENTS = 5
 #: usearch storage type of the ANN index: "i8" (1 byte per dimension) keeps the index
@@ -28,10 +30,14 @@ ARCHIVE_DOCUMENTS = 5
 #: vectors, so the quantisation only affects which documents are considered.
 ANN_DTYPE = "i8"
 ANN_CONNECTIVITY = 16
+#: An ANN index of at most this many sentence vectors is searched exactly (brute force, a few
+#: milliseconds per article sentence at this size): the same neighbours whether the archive
+#: is one file or shards. Above it, HNSW's approximate search.
+ARCHIVE_EXACT_MAX = 200_000
 
 
-def is_archive(path: str) -> bool:
-    """Whether ``path`` is a verify archive (an SQLite file with our schema)."""
+def is_archive_file(path: str) -> bool:
+    """Whether ``path`` is a verify archive file (an SQLite file with our schema)."""
     if not os.path.isfile(path):
         return False
     try:
@@ -78,7 +84,7 @@ class Archive:
     embeddings."""
 
     def __init__(self, path: str) -> None:
-        if not is_archive(path):
+        if not is_archive_file(path):
             raise InputError(
                 f"{path}: not a verify archive (build one with: verify index DIR --out {path})"
             )
@@ -99,6 +105,20 @@ class Archive:
             row = self.db.execute("SELECT data FROM ann WHERE id = 1").fetchone()
             self._ann = Index.restore(bytearray(row[0])) if row else None
         return self._ann
+
+    def paths(self, doc_ids: Sequence[int]) -> dict[int, str]:
+        """Each document's path inside the archive."""
+        return dict(rows_in(self.db, "SELECT id, path FROM documents WHERE id IN ({})", doc_ids))
+
+    def sentence_places(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str, int]]:
+        """Sentence id -> (document id, document path, sentence number in the document)."""
+        rows = rows_in(
+            self.db,
+            "SELECT s.id, s.doc_id, d.path, s.idx FROM sentences s JOIN documents d "
+            "ON d.id = s.doc_id WHERE s.id IN ({})",
+            sentence_ids,
+        )
+        return {sid: (doc, path, idx) for sid, doc, path, idx in rows}
 
     def doc_of(self, sentence_ids: Sequence[int]) -> dict[int, int]:
         return dict(
