@@ -177,7 +177,8 @@ def test_verify_toml_and_bad_config(tmp_path: Path, capsys, monkeypatch, fake) -
         2,
         "Error: verify.toml: unknown setting 'colour'; expected one of against, fail-on, model, "
         "pair-model, strength-model, claim-engine, encoding, runtime, "
-        "cache, format, output, json, html, sarif, markdown, baseline, thresholds\n",
+        "cache, format, output, json, html, sarif, markdown, baseline, engine, workers, address, "
+        "thresholds\n",
     )
     (tmp_path / "verify.toml").write_text(
         'against = "x.txt"\nfail-on = "sometimes"\n', encoding="utf-8"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from verify import pipeline
 from verify.config import Settings
@@ -162,3 +163,37 @@ def verify_documents(
         return load_strength_model(settings.strength_model)
 
     return pipeline.run(article, sources, settings, scorer_for, pairs_for, segmented, strength_for)
+
+
+def build_archive(
+    folder: str,
+    out: str,
+    settings: Settings,
+    engine: str = "local",
+    shards: int | None = None,
+    workers: int | None = None,
+    address: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Any:
+    """``verify index``: one archive file, or (``shards``, ``engine="ray"``, or an existing
+    folder of shards) a sharded archive built in this process or on Ray; its IndexStats."""
+    from verify.archive import build_index, build_sharded, is_sharded
+
+    if shards is None and engine == "local" and not is_sharded(out):
+        return build_index(folder, out, settings, default_embedder(settings), progress)
+    embedder = default_embedder(settings)
+    if shards is None and is_sharded(out):
+        from verify.archive.shards import read_manifest
+
+        shards = len(read_manifest(out).shards)
+    if engine == "ray":
+        from verify import rayengine
+
+        embedder.encode(["warm"])  # the one-time ONNX export here, not in every worker
+        builder = rayengine.shard_builder(folder, settings, workers, address, progress)
+        shards = shards or workers or os.cpu_count() or 1
+    else:
+        from verify.archive.shards import build_in_process
+
+        builder = build_in_process(folder, settings, embedder, None)
+    return build_sharded(folder, out, shards or 1, settings, embedder.key, builder)

@@ -4,6 +4,10 @@
     verify ARTICLE... --against SOURCE...       (the same as: verify check ...)
     verify config                                the resolved configuration and its origins
     verify baseline create ARTICLE... --against SOURCE... [--baseline FILE]
+    verify index FOLDER --out ARCHIVE [--shards N] [--engine ray]
+
+Long because the checks that guard the user's files (no report replaces an input, HTML names)
+sit beside the commands that write them.
 """
 
 from __future__ import annotations
@@ -113,7 +117,12 @@ def check(**params: Any) -> int:
         from verify import rayengine
 
         reports = rayengine.check_many(
-            article_files, res.get("against"), settings, res.get("workers"), res.get("address")
+            verify_many,
+            article_files,
+            res.get("against"),
+            settings,
+            res.get("workers"),
+            res.get("address"),
         )
     else:
         _prefetch(settings)
@@ -318,7 +327,18 @@ def index_cmd(**params: Any) -> int:
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, total=total, description=name[-40:])
 
-        stats = _build(folder, out, settings, res, engine, params.get("shards"), progress)
+        from verify.api import build_archive
+
+        stats = build_archive(
+            folder,
+            out,
+            settings,
+            engine,
+            params.get("shards"),
+            res.get("workers"),
+            res.get("address"),
+            progress,
+        )
     shards = f" in {stats.shards} shards" if hasattr(stats, "shards") else ""
     _say(
         f"Indexed {stats.documents} documents{shards} ({stats.added} added, "
@@ -349,42 +369,6 @@ def _engine(res: Resolved) -> str:
     if engine == "ray":
         require_ray()  # says how to install it, before any work
     return str(engine)
-
-
-def _build(
-    folder: str,
-    out: str,
-    settings: Settings,
-    res: Resolved,
-    engine: str,
-    shards: int | None,
-    progress: Any,
-) -> Any:
-    """One archive file, or (``--shards``, ``--engine ray``, or an existing folder of shards)
-    a sharded archive built here or on Ray."""
-    from verify.api import default_embedder
-    from verify.archive import build_index, build_sharded, is_sharded
-
-    if shards is None and engine == "local" and not is_sharded(out):
-        return build_index(folder, out, settings, default_embedder(settings), progress)
-    embedder = default_embedder(settings)
-    if shards is None and is_sharded(out):
-        from verify.archive.shards import read_manifest
-
-        shards = len(read_manifest(out).shards)
-    if engine == "ray":
-        from verify import rayengine
-
-        embedder.encode(["warm"])  # the one-time ONNX export here, not in every worker
-        builder = rayengine.shard_builder(
-            folder, settings, res.get("workers"), res.get("address"), progress
-        )
-        shards = shards or (res.get("workers") or os.cpu_count() or 1)
-    else:
-        from verify.archive.shards import build_in_process
-
-        builder = build_in_process(folder, settings, embedder, None)
-    return build_sharded(folder, out, shards or 1, settings, embedder.key, builder)
 
 
 def main(argv: list[str] | None = None) -> None:

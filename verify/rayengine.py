@@ -92,13 +92,14 @@ def shard_builder(
     return run
 
 
-def _check_task(articles: list[str], sources: list[str], settings: Settings) -> list[Report]:
-    from verify.api import verify_many
-
-    return verify_many(articles, sources, settings)
+def _check_task(
+    check: Callable[..., list[Report]], articles: list[str], sources: list[str], settings: Settings
+) -> list[Report]:
+    return check(articles, sources, settings)
 
 
 def check_many(
+    check: Callable[..., list[Report]],
     articles: Sequence[str],
     sources: Sequence[str],
     settings: Settings,
@@ -106,13 +107,14 @@ def check_many(
     address: str | None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Report]:
-    """Every article against the sources on Ray; the reports in article order."""
+    """Every article against the sources on Ray (``check``: verify.api.verify_many, run in the
+    workers); the reports in article order."""
     ray = start(workers, address)
     n = max(1, int(ray.cluster_resources().get("CPU", 1)))
     size = max(1, -(-len(articles) // (n * CHUNKS_PER_WORKER)))
     chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
     task = ray.remote(num_cpus=1)(_check_task)
-    refs = [task.remote(chunk, list(sources), settings) for chunk in chunks]
+    refs = [task.remote(check, chunk, list(sources), settings) for chunk in chunks]
     names = [chunk[-1] for chunk in chunks]
     return [r for part in _gather(ray, refs, progress, names) for r in part]
 

@@ -148,26 +148,7 @@ def build_sharded(
     from verify.read import DOCUMENT_SUFFIXES, walk_documents
 
     t0 = time.perf_counter()
-    if shards < 1:
-        raise ConfigError(f"--shards must be at least 1, not {shards}")
-    if not os.path.isdir(folder):
-        raise InputError(f"{folder}: not a folder")
-    if os.path.exists(out) and not is_sharded(out):
-        if not os.path.isdir(out) or os.listdir(out):
-            raise InputError(
-                f"{out}: exists and is not a sharded verify archive; refusing to write into it"
-            )
-    if is_sharded(out):
-        old = read_manifest(out)
-        if len(old.shards) != shards:
-            raise ConfigError(
-                f"{out}: has {len(old.shards)} shards, not {shards}; index into a "
-                "new folder to change the number of shards"
-            )
-        if old.model != model_key:
-            raise ConfigError(
-                f"{out}: built with another model ({old.model}); index into a new folder"
-            )
+    _check_target(folder, out, shards, model_key)
     files, skipped = walk_documents(folder)
     if not files:
         raise InputError(f"{folder}: no documents ({', '.join(DOCUMENT_SUFFIXES)})")
@@ -200,6 +181,30 @@ def build_sharded(
         time.perf_counter() - t0,
         sum(os.path.getsize(p) for p, _ in plan),
     )
+
+
+def _check_target(folder: str, out: str, shards: int, model_key: str) -> None:
+    """The folder to write is new, empty, or a sharded archive of the same shape and model."""
+    if shards < 1:
+        raise ConfigError(f"--shards must be at least 1, not {shards}")
+    if not os.path.isdir(folder):
+        raise InputError(f"{folder}: not a folder")
+    if os.path.exists(out) and not is_sharded(out):
+        if not os.path.isdir(out) or os.listdir(out):
+            raise InputError(
+                f"{out}: exists and is not a sharded verify archive; refusing to write into it"
+            )
+    if is_sharded(out):
+        old = read_manifest(out)
+        if len(old.shards) != shards:
+            raise ConfigError(
+                f"{out}: has {len(old.shards)} shards, not {shards}; index into a "
+                "new folder to change the number of shards"
+            )
+        if old.model != model_key:
+            raise ConfigError(
+                f"{out}: built with another model ({old.model}); index into a new folder"
+            )
 
 
 def build_in_process(
