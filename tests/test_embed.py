@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,43 @@ def test_bad_input_exits_cleanly_while_the_model_loads(tmp_path: Path) -> None:
         "",
         f"Error: {tmp_path / 'missing.txt'}: no such file\n",
     )
+
+
+def test_a_truncated_cached_export_is_made_again(tmp_path) -> None:
+    """A damaged model.onnx in the cache (a full disk, a killed export) is dropped and exported
+    again once, never an internal error."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import SEED
+
+    load_embedder(None, "onnx").encode(["make sure the export exists"])
+    cache = tmp_path / "cache"
+    shutil.copytree(os.environ["VERIFY_CACHE_DIR"] + "/models", cache / "models")
+    exports = list((cache / "models").rglob("model.onnx"))
+    assert exports
+    for f in (cache / "models").rglob("*.onnx"):
+        data = f.read_bytes()
+        f.write_bytes(data[: len(data) // 3])
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            str(SEED / "article.txt"),
+            "-a",
+            str(SEED / "official.txt"),
+            "--isolated",
+            "--no-cache",
+            "-f",
+            "json",
+        ],
+        env={**os.environ, "VERIFY_CACHE_DIR": str(cache)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Preparing the embedded model for first use" in done.stderr
+    assert exports[0].stat().st_size > 1_000_000

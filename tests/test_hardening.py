@@ -241,3 +241,56 @@ def test_a_missing_or_broken_pair_model_is_exit_2(tmp_path: Path, capsys):
         [str(SEED / "article.txt"), "--against", str(OFFICIAL), "--claim-engine", "magic"], capsys
     )
     assert (code, err) == (2, "Error: unknown claim engine 'magic'; expected hybrid or pairs\n")
+
+
+def test_html_nested_past_the_parser_limit_is_refused_not_read_in_part(tmp_path, capsys):
+    lead = (SEED / "article.txt").read_text(encoding="utf-8").split("\n\n")[0]
+    html = (
+        f"<html><body><article><p>{lead}</p>"
+        + "<div>" * 300
+        + "deep"
+        + "</div>" * 300
+        + "<p>After the deep part the copy says the talks failed.</p></article></body></html>"
+    )
+    page = tmp_path / "deep.html"
+    page.write_text(html, encoding="utf-8")
+    code, _, err = run_cli([str(page), "--against", str(OFFICIAL), "--isolated"], capsys)
+    assert code == 2 and "nests elements more than 255 deep" in err and err.count("\n") == 1
+
+
+def test_invisible_characters_in_html_are_kept_and_flagged_as_in_text(tmp_path, capsys):
+    sentence = (SEED / "article.txt").read_text(encoding="utf-8").split("\n\n")[0].strip()
+    words = sentence.split(" ")
+    words[2] = words[2] + "\u202e"
+    words[4] = words[4] + "\u200b"
+    page = tmp_path / "a.html"
+    page.write_text(
+        f"<html><body><article><p>{' '.join(words)}</p></article></body></html>", encoding="utf-8"
+    )
+    code, out, _ = run_cli(
+        [str(page), "--against", str(OFFICIAL), "--isolated", "-f", "json"], capsys
+    )
+    kinds = [w["message"] for w in __import__("json").loads(out)["warnings"]]
+    assert code in (0, 1)
+    assert any("U+202E" in k for k in kinds) and any("U+200B" in k for k in kinds)
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [("[" * 100_000 + "]" * 100_000, "nested too deep"), ('{"n": ' + "9" * 10_000 + "}", "digits")],
+)
+def test_a_hostile_baseline_is_one_line_and_exit_2(tmp_path, capsys, content, what):
+    base = tmp_path / "b.json"
+    base.write_text(content, encoding="utf-8")
+    code, _, err = run_cli(
+        [
+            str(SEED / "article.txt"),
+            "--against",
+            str(OFFICIAL),
+            "--baseline",
+            str(base),
+            "--isolated",
+        ],
+        capsys,
+    )
+    assert code == 2 and what in err and err.startswith("Error: ") and err.count("\n") == 1

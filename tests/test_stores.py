@@ -67,4 +67,13 @@ def test_a_later_store_hit_is_kept_by_the_earlier_stores() -> None:
     disk.put(TEXTS, fake.encode(TEXTS))
     fake.calls = 0
     SourceEmbedder(fake, [memo, disk]).encode_sources(TEXTS)
-    assert fake.calls == 0 and set(memo.get(TEXTS)) == set(TEXTS)
+    assert fake.calls == 1 and set(memo.get(TEXTS)) == set(TEXTS)  # 1: the size probe
+
+
+def test_vectors_of_another_size_in_a_store_are_encoded_again() -> None:
+    fake = FakeEmbedder()
+    disk = MemoStore()
+    disk.put(TEXTS, np.ones((len(TEXTS), 7), dtype=np.float32))  # another model's vectors
+    out = SourceEmbedder(fake, [disk]).encode_sources(TEXTS)
+    assert out.shape == (len(TEXTS), fake.dims)
+    np.testing.assert_allclose(out, fake.encode(TEXTS), atol=1e-6)

@@ -78,6 +78,9 @@ def load(path: str | Path) -> frozenset[str]:
         raise ConfigError(
             f"{p}: baseline is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from None
+    except (RecursionError, ValueError) as exc:  # nested thousands deep; a number too long
+        what = "nested too deep" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+        raise ConfigError(f"{p}: not a verify baseline ({what})") from None
     if (
         not isinstance(data, dict)
         or data.get("schema") != SCHEMA

@@ -148,6 +148,10 @@ def wait_for_prefetch() -> None:
         _PREFETCHING.pop().join()
 
 
+class _LoadFailed(Exception):
+    """The ONNX session could not be made (the caller may re-export once)."""
+
+
 class OnnxEmbedder:
     """The same embeddings as sentence-transformers (mean pooling, unit length) from an
     ONNX export of the model run by onnxruntime: no torch import after the first export."""
@@ -203,6 +207,35 @@ class OnnxEmbedder:
 
     def _load_locked(self):  # type: ignore[no-untyped-def]
         try:
+            return self._load_once()
+        except ModelError:
+            raise
+        except _LoadFailed as first:
+            # a damaged export in the cache (a truncated file, a full disk mid-write): drop it
+            # and export again, once; a second failure is the error
+            if not self._drop_cached_export():
+                raise ModelError(str(first)) from None
+        try:
+            return self._load_once()
+        except _LoadFailed as second:
+            raise ModelError(str(second)) from None
+
+    def _drop_cached_export(self) -> bool:
+        """Remove the cached export and its optimised copies; whether there was any."""
+        folder = os.path.dirname(self.onnx_path)
+        names = (
+            [n for n in os.listdir(folder) if n.endswith(".onnx")] if os.path.isdir(folder) else []
+        )
+        for n in names:
+            try:
+                os.unlink(os.path.join(folder, n))
+            except OSError:
+                return False
+        return bool(names)
+
+    def _load_once(self):  # type: ignore[no-untyped-def]
+        """Load (exporting first if need be) the session and the tokenizer."""
+        try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
 
@@ -237,7 +270,9 @@ class OnnxEmbedder:
             raise
         except Exception as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelError(f"cannot load model {self.path!r} with onnxruntime: {first}") from None
+            raise _LoadFailed(
+                f"cannot load model {self.path!r} with onnxruntime: {first}"
+            ) from None
         self.loads += 1
         return self._session, self._tokenizer
 

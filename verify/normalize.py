@@ -35,6 +35,8 @@ CF_CHARS = "".join(
 )
 CF_CLASS = "".join(f"\\U{ord(c):08x}" for c in CF_CHARS)
 _CF_RE = re.compile(f"[{CF_CLASS}]")
+#: One format (invisible) character.
+FORMAT_CHAR = _CF_RE
 
 BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"

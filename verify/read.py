@@ -314,16 +314,55 @@ def _pdf_text(data: bytes, name: str) -> str:
     return text
 
 
+#: Invisible (format) characters are written as this visible token around the HTML extraction,
+#: which would strip them, and restored after it: HTML input keeps and flags them as text does.
+_HIDDEN_TOKEN = "\u2983vfy{:04X}\u2984"
+_HIDDEN_BACK = re.compile("\u2983vfy([0-9A-F]{4,6})\u2984")
+
+
 def _html_text(text: str, name: str) -> str:
     import trafilatura
 
+    from verify.normalize import FORMAT_CHAR
+
+    _refuse_deep_nesting(text, name)
+    protected = FORMAT_CHAR.sub(
+        lambda m: _HIDDEN_TOKEN.format(ord(m.group())), text.lstrip("\ufeff")
+    )
     extracted = trafilatura.extract(
-        text, include_comments=False, include_tables=False, favor_recall=True, deduplicate=False
+        protected,
+        include_comments=False,
+        include_tables=False,
+        favor_recall=True,
+        deduplicate=False,
     )
     if not extracted:
         raise InputError(f"{name}: no article text found in the HTML")
+    extracted = _HIDDEN_BACK.sub(lambda m: chr(int(m.group(1), 16)), extracted)
     # trafilatura separates paragraphs with one newline; a blank line makes each a paragraph
     return "\n\n".join(line for line in extracted.split("\n") if line.strip())
+
+
+def _refuse_deep_nesting(text: str, name: str) -> None:
+    """HTML parsers stop at 256 nested elements and drop the text after them without a word:
+    such a file is refused, never read in part."""
+    if text.count("<") < 256:
+        return
+    from lxml import etree
+
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        normal = etree.fromstring(data, etree.HTMLParser())
+        deep = etree.fromstring(data, etree.HTMLParser(huge_tree=True))
+    except (etree.LxmlError, ValueError):
+        return  # the extractor says what is wrong with it
+    if normal is None or deep is None:
+        return
+    if len("".join(deep.itertext())) > len("".join(normal.itertext())):
+        raise InputError(
+            f"{name}: the HTML nests elements more than 255 deep; the text after them would be "
+            "lost: save the article as text or flatten the HTML"
+        )
 
 
 def document_from_bytes(

@@ -53,6 +53,7 @@ class SourceEmbedder:
         self.name = inner.name
         self.key = inner.key
         self.stores = tuple(stores)
+        self._dim: int | None = None
 
     def with_stores(self, *stores: VectorStore) -> SourceEmbedder:
         """The same embedder, ``stores`` looked up before its own."""
@@ -80,7 +81,17 @@ class SourceEmbedder:
             for store in self.stores:
                 store.put(missing, vectors)
             found.update(zip(missing, vectors, strict=True))
+            self._dim = int(vectors.shape[1])
+        wrong = [t for t, v in found.items() if v.size != self._dimension()]
+        if wrong:  # a store holding vectors of another size (another model, damage): re-encode
+            found.update(zip(wrong, self.inner.encode(wrong), strict=True))
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+    def _dimension(self) -> int:
+        """The size of this model's vectors (one short text encoded, once, if need be)."""
+        if self._dim is None:
+            self._dim = int(self.inner.encode(["dimension"]).shape[1])
+        return self._dim
 
 
 def source_embedder(embedder: Embedder | SourceEmbedder) -> SourceEmbedder:
