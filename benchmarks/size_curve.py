@@ -4,8 +4,11 @@
     python benchmarks/size_curve.py [--base-kb 160] [--ten-mb]
 
 Cases: an article with no punctuation; a source of N sentences; a quotation of N words.
-``--ten-mb`` adds one run of a 10 MB article with no punctuation. Prints the table
-recorded in RESULTS.md.
+``--ten-mb`` adds one run of a 10 MB article with no punctuation. ``--shapes`` runs the
+hostile shapes of issue 17 at 0.25, 0.5, 1 and 2 MB of article (each doubling should cost no
+more than about twice): unclosed quotation marks, dateline-like capitals, hard-wrapped text
+without sentence punctuation, many quotations, many quotations against a source of 500
+sentences, long sentences against that source. Prints the table recorded in RESULTS.md.
 """
 
 from __future__ import annotations
@@ -56,7 +59,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base-kb", type=int, default=160)
     ap.add_argument("--ten-mb", action="store_true")
+    ap.add_argument("--shapes", action="store_true", help="only the hostile shapes, 0.25-2 MB")
     opts = ap.parse_args()
+    if opts.shapes:
+        shapes()
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
@@ -105,6 +112,53 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for name, size, mult, wall, rss, status in sorted(rows, key=lambda r: (r[0], r[2])):
         print(f"| {name} | {size} | {mult}× | {wall:.1f} | {rss:.0f} | {status} |")
+
+
+SHAPES = {
+    "unclosed quotation marks": "He said \u201cthe budget would rise next year and then some ",
+    "dateline-like capitals": "WASHINGTON NEW YORK LONDON PARIS BERLIN TOKYO, ",
+    "hard-wrapped, no sentence punctuation": "the budget would rise next year by four percent\n",
+    "many quotations": "He said \u201cthe budget is 17 dollars.\u201d ",
+    "many quotations, 500-sentence source": "He said \u201cthe budget is 17 dollars.\u201d ",
+    "long sentences, 500-sentence source": "",
+}
+
+
+def _shape_text(name: str, size: int) -> str:
+    if name.startswith("long sentences"):
+        sentence = " ".join(f"word{i % 89} budget" for i in range(180)) + ".\n\n"
+        return sentence * (size // len(sentence))
+    unit = SHAPES[name]
+    if name.startswith("hard-wrapped"):
+        return unit * (size // len(unit))
+    # paragraphs of about 4 kB, so quotations do not run across the whole file
+    para = unit * max(1, 4000 // len(unit))
+    return (para + "\n\n") * (size // (len(para) + 2))
+
+
+def shapes() -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        small = d / "source.txt"
+        small.write_text(SOURCE, encoding="utf-8")
+        big = d / "source500.txt"
+        big.write_text(
+            " ".join(f"Statement {i} says the budget is {i} dollars." for i in range(500)),
+            encoding="utf-8",
+        )
+        for name in SHAPES:
+            src = big if "500" in name else small
+            for kb in (256, 512, 1024, 2048):
+                art = d / "article.txt"
+                art.write_text(_shape_text(name, kb * 1024), encoding="utf-8")
+                wall, rss, status = measure(art, src)
+                rows.append((name, f"{art.stat().st_size / 1e6:.2f} MB", wall, rss, status))
+                print(rows[-1], file=sys.stderr, flush=True)
+    print("| shape | article | wall (s) | peak RSS (MB) | outcome |")
+    print("|---|---|---|---|---|")
+    for name, size, wall, rss, status in rows:
+        print(f"| {name} | {size} | {wall:.1f} | {rss:.0f} | {status} |")
 
 
 if __name__ == "__main__":
