@@ -75,24 +75,36 @@ def _is_heading_line(line: str) -> bool:
     return 0 < len(words) <= HEADING_MAX_WORDS and stripped[-1] not in _TERMINAL + ","
 
 
+_NON_SPACE = re.compile(r"\S")
+
+
 def _split_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Break a block at line breaks that end a sentence or a heading; others are wraps."""
+    """Break a block at line breaks that end a sentence or a heading; others are wraps. One
+    pass: each line is looked at once (hard-wrapped text without punctuation stays linear)."""
     start, end = _trim(text, start, end)
     if start >= end:
         return
     para_start = start
+    line_start = start
+    last_line = ""  # the latest line with text since para_start, right-stripped
     for m in _LINE_BREAK.finditer(text, start, end):
-        before = text[para_start : m.start()].rstrip()
-        last_line = _LINE_BREAK.split(before)[-1] if before else ""
-        after = text[m.end() : end].lstrip()
-        next_opens = bool(after) and (
-            after[0].isupper() or after[0].isdigit() or after[0] in "#\"\u201c\u2018'*-"
+        line = text[line_start : m.start()].rstrip()
+        if line:
+            last_line = line
+        line_start = m.end()
+        nxt = _NON_SPACE.search(text, m.end(), end)
+        first = text[nxt.start()] if nxt else ""
+        next_opens = bool(first) and (
+            first.isupper() or first.isdigit() or first in "#\"\u201c\u2018'*-"
         )
-        if before and (before[-1] in _TERMINAL or (_is_heading_line(last_line) and next_opens)):
+        if last_line and (
+            last_line[-1] in _TERMINAL or (_is_heading_line(last_line) and next_opens)
+        ):
             s, e = _trim(text, para_start, m.start())
             if s < e:
                 yield s, e
             para_start = m.end()
+            last_line = ""
     s, e = _trim(text, para_start, end)
     if s < e:
         yield s, e
