@@ -371,8 +371,9 @@ class Report:
     def not_judged(self) -> tuple[NotJudged, ...]:
         """Article sentences no unit covers: headings, bylines, datelines, attribution only."""
         out = []
+        covered = _Coverage([(u.start, u.end) for u in self.units])
         for s in self.article_sentences:
-            if any(u.start < s.end and u.end > s.start for u in self.units):
+            if covered.overlaps(s.start, s.end):
                 continue
             if not s.text.strip():
                 continue
@@ -428,3 +429,22 @@ class Report:
                 "exit_code": self.exit_code,
             },
         }
+
+
+class _Coverage:
+    """Which spans overlap [start, end): the units' spans merged and sorted once, each question
+    answered by bisection (many units and sentences stay linear)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end) - 1  # the last merged span starting before end
+        return i >= 0 and self.ends[i] > start

@@ -4,6 +4,7 @@ the model is reached only through a Scorer (verify/similarity.py) and a pair-mod
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -53,10 +54,15 @@ def prepare_article(article: Document, th: Thresholds) -> Article:
     warns = sorted([*warnings, *_character_warnings(article)], key=lambda w: (w.start or 0, w.kind))
     top_quotes = [q for q in quotes if q.depth == 0]
     claims: list[ClaimInput] = []
+    # top-level quotations do not overlap and are in text order: those in a sentence are the
+    # ones starting inside it and the one before (which may run into it), found by bisection
+    starts = [q.start for q in top_quotes]
     for s in sentences:
         if s.role != "body":
             continue
-        in_sentence = [q for q in top_quotes if q.start < s.end and q.end > s.start]
+        lo = max(0, bisect.bisect_left(starts, s.start) - 1)
+        hi = bisect.bisect_left(starts, s.end)
+        in_sentence = [q for q in top_quotes[lo:hi] if q.start < s.end and q.end > s.start]
         ci = prepare_claim(article, s, in_sentence, th)
         if ci is not None:
             claims.append(ci)

@@ -195,6 +195,10 @@ def extract_quotes(
             raw.append(item)
     raw.sort()
     sent_starts = [s.start for s in sentences]
+    # top-level opening and closing marks, sorted: the speaker search looks up its neighbours
+    # by bisection, not by a scan of every quotation (many quotations stay linear)
+    opens0 = sorted(o for o, _, _, _, d in raw if d == 0)
+    closes0 = sorted(c for _, c, _, _, d in raw if d == 0)
     quotes: list[Quote] = []
     last_speaker: str | None = None
     for o_pos, c_pos, o_mark, c_mark, depth in raw:
@@ -210,7 +214,7 @@ def extract_quotes(
         s_idx = max(0, bisect.bisect_right(sent_starts, o_pos) - 1) if sentences else 0
         speaker = None
         if depth == 0 and sentences:
-            speaker = _speaker(text, sentences, s_idx, o_pos, c_pos, raw)
+            speaker = _speaker(text, sentences, s_idx, o_pos, c_pos, (opens0, closes0))
             if speaker and speaker.casefold() in PRONOUN_SPEAKERS and last_speaker:
                 speaker = last_speaker
             if speaker:
@@ -237,7 +241,7 @@ def _speaker(
     s_idx: int,
     o_pos: int,
     c_pos: int,
-    raw: list[tuple[int, int, str, str | None, int]],
+    marks: tuple[list[int], list[int]],
 ) -> str | None:
     sent = sentences[s_idx]
     # the sentence the quotation ends in bounds the text after it
@@ -245,8 +249,9 @@ def _speaker(
     while end_idx + 1 < len(sentences) and sentences[end_idx + 1].start <= c_pos:
         end_idx += 1
     sent_end = sentences[end_idx].end
-    other_opens = [o for o, _, _, _, d in raw if d == 0 and c_pos < o < sent_end]
-    after_end = min(other_opens) if other_opens else sent_end
+    opens0, closes0 = marks
+    i = bisect.bisect_right(opens0, c_pos)  # the next top-level quotation opening in the sentence
+    after_end = opens0[i] if i < len(opens0) and opens0[i] < sent_end else sent_end
     after = text[c_pos + 1 : after_end]
     for pattern in (_AFTER_WHO_VERB, _AFTER_VERB_WHO):
         m = pattern.match(after)
@@ -255,8 +260,8 @@ def _speaker(
     m = _ACCORDING.search(after)
     if m:
         return _clean_who(m.group("who"))
-    prior_closes = [c for o, c, _, _, d in raw if d == 0 and sent.start <= c < o_pos]
-    before_start = max(prior_closes) + 1 if prior_closes else sent.start
+    j = bisect.bisect_left(closes0, o_pos) - 1  # the last top-level close before it, same sentence
+    before_start = closes0[j] + 1 if j >= 0 and closes0[j] >= sent.start else sent.start
     before = text[before_start:o_pos]
     m = _BEFORE_WHO_VERB.search(before)
     if m:
