@@ -118,6 +118,11 @@ def main() -> int:
         rows["speed_up_2_workers_over_1"] = round(
             rows["ray_1_worker_2_shards"]["wall_s"] / rows["ray_2_workers_2_shards"]["wall_s"], 2)
         result["index"][str(size)] = rows
+    if not args.articles:  # --articles 0: the index builds only
+        print(json.dumps(result, indent=2))
+        if args.out:
+            args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return 0
     arts = args.work / "backlog"
     arts.mkdir()
     pool = [ROOT / "corpora" / "seed" / "article.txt", *sorted(realworld.glob("*/article.txt"))]
