@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from verify.archive.build import IndexStats
 from verify.archive.store import SCHEMA, Archive, is_archive_file
 from verify.config import Settings
 from verify.errors import ConfigError, InputError
@@ -117,18 +118,10 @@ def open_shards(folder: str) -> list[Archive]:
 
 
 @dataclass
-class ShardedStats:
-    shards: int
-    documents: int
-    added: int
-    updated: int
-    removed: int
-    unchanged: int
-    skipped: list[str]
-    sentences: int
-    encoded: int
-    seconds: float
-    size_bytes: int
+class ShardedStats(IndexStats):
+    """IndexStats summed over the shards, and how many shards there are."""
+
+    shards: int = 1
 
 
 def build_sharded(
@@ -169,7 +162,6 @@ def build_sharded(
         fh.write(manifest.to_json())
     os.replace(tmp, os.path.join(out, MANIFEST))
     return ShardedStats(
-        shards,
         sum(s.documents for s in stats),
         sum(s.added for s in stats),
         sum(s.updated for s in stats),
@@ -180,6 +172,7 @@ def build_sharded(
         sum(s.encoded for s in stats),
         time.perf_counter() - t0,
         sum(os.path.getsize(p) for p, _ in plan),
+        shards=shards,
     )
 
 
