@@ -47,8 +47,9 @@ def run(cmd: list[str]) -> dict:  # type: ignore[type-arg]
             seen = {p.pid for p in procs}
             for p in psutil.process_iter(["pid", "name", "cmdline"]):
                 cmd_line = " ".join(p.info.get("cmdline") or [])
-                if p.pid not in seen and ("ray::" in cmd_line or "raylet" in cmd_line
-                                          or "gcs_server" in cmd_line):
+                if p.pid not in seen and (
+                    "ray::" in cmd_line or "raylet" in cmd_line or "gcs_server" in cmd_line
+                ):
                     procs.append(p)
             for p in procs:
                 try:
@@ -59,8 +60,13 @@ def run(cmd: list[str]) -> dict:  # type: ignore[type-arg]
             time.sleep(0.2)
 
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONHASHSEED": "0"})
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     watcher = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
     watcher.start()
     out, err = proc.communicate()
@@ -73,13 +79,28 @@ def run(cmd: list[str]) -> dict:  # type: ignore[type-arg]
 
 
 def verdicts(archive: Path, article: Path) -> list:  # type: ignore[type-arg]
-    got = run([sys.executable, "-m", "verify", str(article), "--against", str(archive), "-f",
-               "json", "--isolated"])
-    return [(u["id"], u["verdict"], round(u["score"], 3)) for u in json.loads(got["stdout"])["units"]]
+    got = run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            str(article),
+            "--against",
+            str(archive),
+            "-f",
+            "json",
+            "--isolated",
+        ]
+    )
+    return [
+        (u["id"], u["verdict"], round(u["score"], 3)) for u in json.loads(got["stdout"])["units"]
+    ]
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
     ap.add_argument("--sizes", default="100")
     ap.add_argument("--articles", type=int, default=200)
@@ -88,8 +109,10 @@ def main() -> int:
     args = ap.parse_args()
     speeches = sorted((args.dev / "presidential_speeches" / "data").glob("*.txt"))
     realworld = args.dev.parent / "realworld-dev"
-    checks = [ROOT / "corpora" / "seed" / "article.txt",
-              realworld / "01_trump_unga2017_breitbart" / "article.txt"]
+    checks = [
+        ROOT / "corpora" / "seed" / "article.txt",
+        realworld / "01_trump_unga2017_breitbart" / "article.txt",
+    ]
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     result: dict = {"machine": f"{os.cpu_count()} cores", "index": {}, "backlog": {}}
@@ -102,21 +125,34 @@ def main() -> int:
         rows = {}
         builds = {
             "in_process_one_file": (args.work / f"one{size}.verify", []),
-            "ray_1_worker_2_shards": (args.work / f"ray1_{size}", ["--engine", "ray", "--workers", "1", "--shards", "2"]),
-            "ray_2_workers_2_shards": (args.work / f"ray2_{size}", ["--engine", "ray", "--workers", "2", "--shards", "2"]),
+            "ray_1_worker_2_shards": (
+                args.work / f"ray1_{size}",
+                ["--engine", "ray", "--workers", "1", "--shards", "2"],
+            ),
+            "ray_2_workers_2_shards": (
+                args.work / f"ray2_{size}",
+                ["--engine", "ray", "--workers", "2", "--shards", "2"],
+            ),
         }
         for name, (out, extra) in builds.items():
             got = run([*verify, "index", str(docs), "--out", str(out), "--isolated", *extra])
             line = [ln for ln in got["stderr"].splitlines() if ln.startswith("Indexed")][-1]
             texts = int(line.split(" texts encoded")[0].rsplit(" ", 1)[-1])
-            rows[name] = {"wall_s": got["wall_s"], "peak_mb": got["peak_mb"], "texts": texts,
-                          "texts_per_s": round(texts / got["wall_s"], 1)}
+            rows[name] = {
+                "wall_s": got["wall_s"],
+                "peak_mb": got["peak_mb"],
+                "texts": texts,
+                "texts_per_s": round(texts / got["wall_s"], 1),
+            }
             print(size, name, rows[name], file=sys.stderr, flush=True)
         base = [verdicts(builds["in_process_one_file"][0], a) for a in checks]
         for name in ("ray_1_worker_2_shards", "ray_2_workers_2_shards"):
-            rows[name]["same_verdicts_as_one_file"] = [verdicts(builds[name][0], a) for a in checks] == base
+            rows[name]["same_verdicts_as_one_file"] = [
+                verdicts(builds[name][0], a) for a in checks
+            ] == base
         rows["speed_up_2_workers_over_1"] = round(
-            rows["ray_1_worker_2_shards"]["wall_s"] / rows["ray_2_workers_2_shards"]["wall_s"], 2)
+            rows["ray_1_worker_2_shards"]["wall_s"] / rows["ray_2_workers_2_shards"]["wall_s"], 2
+        )
         result["index"][str(size)] = rows
     if not args.articles:  # --articles 0: the index builds only
         print(json.dumps(result, indent=2))
@@ -130,12 +166,27 @@ def main() -> int:
         shutil.copy(pool[i % len(pool)], arts / f"a{i:04d}.txt")
     official = str(ROOT / "corpora" / "seed" / "official.txt")
     local = run([*verify, str(arts), "--against", official, "-f", "json", "--isolated"])
-    on_ray = run([*verify, str(arts), "--against", official, "-f", "json", "--isolated",
-                  "--engine", "ray", "--workers", "2"])
+    on_ray = run(
+        [
+            *verify,
+            str(arts),
+            "--against",
+            official,
+            "-f",
+            "json",
+            "--isolated",
+            "--engine",
+            "ray",
+            "--workers",
+            "2",
+        ]
+    )
     result["backlog"] = {
         "articles": args.articles,
-        "in_process_wall_s": local["wall_s"], "in_process_peak_mb": local["peak_mb"],
-        "ray_2_workers_wall_s": on_ray["wall_s"], "ray_2_workers_peak_mb": on_ray["peak_mb"],
+        "in_process_wall_s": local["wall_s"],
+        "in_process_peak_mb": local["peak_mb"],
+        "ray_2_workers_wall_s": on_ray["wall_s"],
+        "ray_2_workers_peak_mb": on_ray["peak_mb"],
         "json_byte_identical": local["stdout"] == on_ray["stdout"],
     }
     print(json.dumps(result, indent=2))

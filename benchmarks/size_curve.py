@@ -8,7 +8,8 @@ Cases: an article with no punctuation; a source of N sentences; a quotation of N
 hostile shapes of issue 17 at 0.25, 0.5, 1 and 2 MB of article (each doubling should cost no
 more than about twice): unclosed quotation marks, dateline-like capitals, hard-wrapped text
 without sentence punctuation, many quotations, many quotations against a source of 500
-sentences, long sentences against that source. Prints the table recorded in RESULTS.md.
+sentences, long sentences against that source, a first paragraph that is one run of capitals
+and dashes or of "By Ann" (the dateline and byline patterns). ``--shape NAME`` picks shapes. Prints the table recorded in RESULTS.md.
 """
 
 from __future__ import annotations
@@ -60,9 +61,10 @@ def main() -> None:
     ap.add_argument("--base-kb", type=int, default=160)
     ap.add_argument("--ten-mb", action="store_true")
     ap.add_argument("--shapes", action="store_true", help="only the hostile shapes, 0.25-2 MB")
+    ap.add_argument("--shape", action="append", help="with --shapes: only these (repeatable)")
     opts = ap.parse_args()
     if opts.shapes:
-        shapes()
+        shapes(opts.shape)
         return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,6 +119,8 @@ def main() -> None:
 SHAPES = {
     "unclosed quotation marks": "He said \u201cthe budget would rise next year and then some ",
     "dateline-like capitals": "WASHINGTON NEW YORK LONDON PARIS BERLIN TOKYO, ",
+    "one paragraph of capitals and dashes": "-",
+    "one paragraph of capitals and spaces": "By Ann ",
     "hard-wrapped, no sentence punctuation": "the budget would rise next year by four percent\n",
     "many quotations": "He said \u201cthe budget is 17 dollars.\u201d ",
     "many quotations, 500-sentence source": "He said \u201cthe budget is 17 dollars.\u201d ",
@@ -129,6 +133,8 @@ def _shape_text(name: str, size: int) -> str:
         sentence = " ".join(f"word{i % 89} budget" for i in range(180)) + ".\n\n"
         return sentence * (size // len(sentence))
     unit = SHAPES[name]
+    if name.startswith("one paragraph"):  # the first paragraph, where datelines and bylines are
+        return ("A" if "dashes" in name else "") + unit * (size // len(unit)) + "!"
     if name.startswith("hard-wrapped"):
         return unit * (size // len(unit))
     # paragraphs of about 4 kB, so quotations do not run across the whole file
@@ -136,7 +142,7 @@ def _shape_text(name: str, size: int) -> str:
     return (para + "\n\n") * (size // (len(para) + 2))
 
 
-def shapes() -> None:
+def shapes(only: list[str] | None = None) -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
@@ -147,7 +153,7 @@ def shapes() -> None:
             " ".join(f"Statement {i} says the budget is {i} dollars." for i in range(500)),
             encoding="utf-8",
         )
-        for name in SHAPES:
+        for name in only or SHAPES:
             src = big if "500" in name else small
             for kb in (256, 512, 1024, 2048):
                 art = d / "article.txt"

@@ -62,8 +62,9 @@ def balanced(gold: Sequence[bool], pred: Sequence[bool]) -> float:
     return 0.5 * ((sum(pos) / len(pos) if pos else 0) + (sum(neg) / len(neg) if neg else 0))
 
 
-def softmax_fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 800,
-                lr: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def softmax_fit(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 800, lr: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Softmax regression by full-batch gradient descent, classes weighted by inverse frequency
     (the baseline: frozen embeddings + lexicon features)."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
@@ -77,7 +78,9 @@ def softmax_fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 800
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
-        grad = xs.T @ ((p - onehot) * sample_w) / len(y) + l2 * np.vstack([w[:-1], np.zeros((1, 4))])
+        grad = xs.T @ ((p - onehot) * sample_w) / len(y) + l2 * np.vstack(
+            [w[:-1], np.zeros((1, 4))]
+        )
         w -= lr * grad
     return w, mean, scale
 
@@ -95,7 +98,9 @@ def folds(n: int, k: int = 5, seed: int = 0) -> list[list[int]]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
     ap.add_argument("--cv", type=Path, help="cv.json of python -m verify.train_strength --folds 5")
     ap.add_argument("--model", help="strength model folder (default: the packaged one)")
@@ -110,7 +115,9 @@ def main() -> int:
                 labels.append(int(row["label"]))
     y = np.asarray(labels)
     emb = load_embedder(None)
-    feats = np.concatenate([emb.encode(texts), np.stack([lexicon_features(t) for t in texts])], axis=1)
+    feats = np.concatenate(
+        [emb.encode(texts), np.stack([lexicon_features(t) for t in texts])], axis=1
+    )
     pred_soft = np.zeros(len(texts), dtype=int)
     for held in folds(len(texts)):
         train = np.setdiff1d(np.arange(len(texts)), held)
@@ -129,7 +136,11 @@ def main() -> int:
         assert cv["labels"] == labels, "cv.json was made from other sentences"
         pred_cv = np.asarray(cv["probabilities"]).argmax(axis=1).tolist()
         result["macro_f1_classifier_5fold"] = round(macro_f1(labels, pred_cv), 3)
-    pairs = [json.loads(line) for line in (folder / "insciout_train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = [
+        json.loads(line)
+        for line in (folder / "insciout_train.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     pr = [p["press_release_conclusion"] for p in pairs]
     ab = [p["abstract_conclusion"] for p in pairs]
     gold = [p["exaggeration_label"] != "same" for p in pairs]
@@ -151,30 +162,59 @@ def main() -> int:
         mask[i] = False
         best = max(grid, key=lambda t: (bal_at(t, mask), -abs(t - 0.5)))
         loo.append(bool(tv[i] >= best))
-    flags = [shift(a, b, x, z, th.strength_shift_min) for a, b, x, z in zip(pr, ab, p_pr, p_ab, strict=True)]
-    lex_flags = [shift(a, b, x, z, th.strength_shift_min) for a, b, x, z in zip(pr, ab, l_pr, l_ab, strict=True)]
+    flags = [
+        shift(a, b, x, z, th.strength_shift_min)
+        for a, b, x, z in zip(pr, ab, p_pr, p_ab, strict=True)
+    ]
+    lex_flags = [
+        shift(a, b, x, z, th.strength_shift_min)
+        for a, b, x, z in zip(pr, ab, l_pr, l_ab, strict=True)
+    ]
     gold_dir = [p["exaggeration_label"] for p in pairs]
     everything = np.ones(len(pairs), bool)
     result["press"] = {
         "pairs": len(pairs),
         "by_label": {k: gold_dir.count(k) for k in ("same", "exaggerates", "downplays")},
         "changed_balanced_accuracy": {
-            "lexicon_strengths_differ": round(balanced(gold, [lexicon_strength(a) != lexicon_strength(b) for a, b in zip(pr, ab, strict=True)]), 3),
-            "classifier_strengths_differ": round(balanced(gold, [a != b for a, b in zip(s_pr, s_ab, strict=True)]), 3),
+            "lexicon_strengths_differ": round(
+                balanced(
+                    gold,
+                    [
+                        lexicon_strength(a) != lexicon_strength(b)
+                        for a, b in zip(pr, ab, strict=True)
+                    ],
+                ),
+                3,
+            ),
+            "classifier_strengths_differ": round(
+                balanced(gold, [a != b for a, b in zip(s_pr, s_ab, strict=True)]), 3
+            ),
             "classifier_tv_threshold_leave_one_out": round(balanced(gold, loo), 3),
-            f"flag_at_strength_shift_min_{th.strength_shift_min}": round(balanced(gold, [f is not None for f in flags]), 3),
+            f"flag_at_strength_shift_min_{th.strength_shift_min}": round(
+                balanced(gold, [f is not None for f in flags]), 3
+            ),
             "flag_lexicon_only": round(balanced(gold, [f is not None for f in lex_flags]), 3),
         },
         "tv_grid": {f"{t:.2f}": round(bal_at(t, everything), 3) for t in grid},
         "classifier_strength_accuracy": {
-            "press_release": round(float(np.mean(s_pr == np.asarray([p["press_release_strength"] for p in pairs]))), 3),
-            "abstract": round(float(np.mean(s_ab == np.asarray([p["abstract_strength"] for p in pairs]))), 3),
+            "press_release": round(
+                float(np.mean(s_pr == np.asarray([p["press_release_strength"] for p in pairs]))), 3
+            ),
+            "abstract": round(
+                float(np.mean(s_ab == np.asarray([p["abstract_strength"] for p in pairs]))), 3
+            ),
         },
         "flag_direction_on_changed": {
-            "right": sum(1 for f, g in zip(flags, gold_dir, strict=True) if f and g != "same"
-                         and (f.direction == "overstated") == (g == "exaggerates")),
-            "wrong": sum(1 for f, g in zip(flags, gold_dir, strict=True) if f and g != "same"
-                         and (f.direction == "overstated") != (g == "exaggerates")),
+            "right": sum(
+                1
+                for f, g in zip(flags, gold_dir, strict=True)
+                if f and g != "same" and (f.direction == "overstated") == (g == "exaggerates")
+            ),
+            "wrong": sum(
+                1
+                for f, g in zip(flags, gold_dir, strict=True)
+                if f and g != "same" and (f.direction == "overstated") != (g == "exaggerates")
+            ),
         },
         "flags_with_words": sum(1 for f in flags if f and (f.claim_words or f.evidence_words)),
         "flags": sum(1 for f in flags if f),

@@ -105,3 +105,20 @@ def test_a_nan_vector_in_the_cache_is_a_miss_not_a_verdict(tmp_path: Path) -> No
     cache.put("m", ["good", "bad"], np.asarray([[0.6, 0.8], [np.nan, 0.0]], dtype=np.float32))
     found = cache.get("m", ["good", "bad"])
     assert list(found) == ["good"]
+
+
+def test_a_full_disk_while_caching_turns_the_cache_off_for_the_run(tmp_path: Path) -> None:
+    """SQLite's "database or disk is full" while writing vectors: the run finishes with the
+    same verdicts, the cache is off for the rest of it."""
+    cache = EmbeddingCache(str(tmp_path / "c.sqlite3"))
+    db = cache._conn()
+    assert db is not None
+    db.execute("PRAGMA max_page_count = 3")  # the next pages cannot be had: SQLITE_FULL
+    full = verify_files(
+        SEED / "article.txt",
+        [SEED / "official.txt"],
+        embedder=SourceEmbedder(FakeEmbedder(), [DiskStore(cache, "m")]),
+    )
+    plain = verify_files(SEED / "article.txt", [SEED / "official.txt"], embedder=FakeEmbedder())
+    assert cache.disabled
+    assert verdicts(full) == verdicts(plain)

@@ -127,3 +127,26 @@ def test_a_truncated_cached_export_is_made_again(tmp_path) -> None:
     assert done.returncode == 1, done.stderr
     assert "Preparing the embedded model for first use" in done.stderr
     assert exports[0].stat().st_size > 1_000_000
+
+
+def test_a_cache_folder_that_cannot_be_written_exports_in_memory(tmp_path, monkeypatch, capsys):
+    """A full disk (or a read-only cache) while exporting the model: the run goes on with the
+    export held in memory, says so on one line, leaves nothing behind, and encodes the same
+    vectors as the cached export."""
+    import errno
+
+    import verify.export
+
+    reference = load_embedder(None, "onnx").encode(dev_texts(10))
+
+    def disk_full(src: str, dst: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setenv("VERIFY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(verify.export.os, "replace", disk_full)
+    fresh = OnnxEmbedder(None)
+    vectors = fresh.encode(dev_texts(10))
+    err = capsys.readouterr().err
+    assert "No space left on device): the cache is off for this run" in err
+    assert np.allclose(vectors, reference, atol=1e-6)
+    assert [p for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []

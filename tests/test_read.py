@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -125,16 +126,24 @@ def test_html_main_text_is_extracted(tmp_path: Path) -> None:
     assert "Copyright" not in doc.text
 
 
-def _minimal_pdf(text: str) -> bytes:
+def _minimal_pdf(text: str, pages: int = 1, padding: int = 0) -> bytes:
+    """A PDF of ``pages`` pages showing ``text``; ``padding`` spaces compressed into each page's
+    contents make it a compression bomb."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    head = b"<< /Length " + str(len(stream)).encode() + b" >>"
+    if padding:
+        stream = zlib.compress(stream + b" " * padding, 9)
+        head = b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>"
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages)).encode()
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>",
+        head + b"\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+        b"/Resources << /Font << /F1 4 0 R >> >> >>"
+    ] * pages
     out = b"%PDF-1.4\n"
     offsets = []
     for i, body in enumerate(objs, 1):
@@ -156,6 +165,25 @@ def test_pdf_text_is_extracted(tmp_path: Path) -> None:
     doc = read_document(pdf, "S1")
     assert doc.format == "pdf"
     assert "The two presidents agreed to maintain transparent communication." in doc.text
+
+
+def test_a_pdf_compression_bomb_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """One page past pypdf's stream limit, or many pages past ``MAX_PDF_EXPANDED_BYTES``
+    together: refused naming the file and the page, never read to an empty "no text"."""
+    one = tmp_path / "one.pdf"
+    one.write_bytes(_minimal_pdf("The rate rose.", padding=100_000_000))
+    with pytest.raises(InputError, match=r"one\.pdf: page 1 of the PDF expands past"):
+        read_document(one, "S1")
+    many = tmp_path / "many.pdf"
+    many.write_bytes(_minimal_pdf("The rate rose.", pages=6, padding=40_000_000))
+    assert len(many.read_bytes()) < 1_000_000
+    with pytest.raises(
+        InputError, match=r"many\.pdf: the PDF's pages expand past 200 MB by page 5"
+    ):
+        read_document(many, "S1")
+    fine = tmp_path / "fine.pdf"
+    fine.write_bytes(_minimal_pdf("The rate rose.", pages=2, padding=1_000))
+    assert read_document(fine, "S1").text == "The rate rose.\n\nThe rate rose."
 
 
 def test_broken_pdf_is_refused(tmp_path: Path) -> None:

@@ -145,3 +145,60 @@ def test_sentences_map_back_to_original_characters(text: str) -> None:
         assert s.start >= last
         last = s.end
         assert s.line == doc.line(s.start)
+
+
+class _Recording:
+    """A compiled pattern that records the length of every string it is asked to match."""
+
+    def __init__(self, pattern, seen: list[int]) -> None:
+        self.pattern, self.seen = pattern, seen
+
+    def match(self, string: str, *args):
+        self.seen.append(len(string))
+        return self.pattern.match(string, *args)
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None):
+        end = len(string) if endpos is None else endpos
+        self.seen.append(end - pos)
+        return self.pattern.search(string, pos, end)
+
+
+def test_dateline_byline_and_title_patterns_see_bounded_text(monkeypatch) -> None:
+    """The backtracking patterns never get a whole paragraph: a first paragraph that is one run
+    of capitals and dashes (quadratic for the wire-dateline pattern) stays linear."""
+    import verify.segment as seg
+
+    seen: list[int] = []
+    monkeypatch.setattr(
+        seg, "DATELINE_PATTERNS", tuple(_Recording(p, seen) for p in seg.DATELINE_PATTERNS)
+    )
+    monkeypatch.setattr(seg, "_BYLINE", _Recording(seg._BYLINE, seen))
+    monkeypatch.setattr(seg, "_LAST_WORD", _Recording(seg._LAST_WORD, seen))
+    text = (
+        "A"
+        + "-" * 50_000
+        + " budget\n\nBy "
+        + "Ann " * 5_000
+        + "!\n\n"
+        + "word " * 9_000
+        + "Rep. Smith spoke."
+    )
+    sents = segment(document_from_text(text, "t", "A"))
+    assert sents and seen
+    assert max(seen) <= max(seg.DATELINE_MAX_CHARS, seg.TITLE_WINDOW_CHARS)
+
+
+def test_datelines_bylines_and_titles_still_found_within_the_bound() -> None:
+    doc = document_from_text(
+        "NEW YORK (AP) \u2014 The mayor said Rep. Terri Sewell was right.\n\nBy Jane Smith\n\n"
+        "The rate rose 5 %.",
+        "t",
+        "A",
+    )
+    sents = segment(doc)
+    assert [(s.role, s.text) for s in sents] == [
+        ("dateline", "NEW YORK (AP) \u2014"),
+        ("body", "The mayor said Rep. Terri Sewell was right."),
+        ("byline", "By Jane Smith"),
+        ("body", "The rate rose 5 %."),
+    ]

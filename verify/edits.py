@@ -145,7 +145,7 @@ _ORDINAL_WORDS = {
     "twentieth": 20,
     "thirtieth": 30,
 }
-_PERCENT = re.compile(r"\s*(?:%|\bper\s*cent\b|\bpercent\b|\bpct\b)", re.IGNORECASE)
+_PERCENT = re.compile(r"(?<!\s)\s*(?:%|\bper\s*cent\b|\bpercent\b|\bpct\b)", re.IGNORECASE)
 _FRACTION = re.compile(r"\b(\d+)[-\s](\d+)/(\d+)\b|\b(\d+)/(\d+)\b")
 _ORDINAL_SUFFIX = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 _NUMBER_SIGN = re.compile(r"\b(?:no|nr|num)\.?\s*(?=\d)", re.IGNORECASE)

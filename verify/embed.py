@@ -7,6 +7,7 @@ a path to (or the cached name of) any sentence-transformers model.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import threading
@@ -116,9 +117,11 @@ def cache_dir() -> str:
 
 def notice(message: str) -> None:
     """A one-line progress message on standard error (never on standard output, which
-    may carry a report)."""
+    may carry a report), with control characters and line breaks made visible."""
+    from verify.report.view import one_line
+
     try:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(one_line(message) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):  # a closed or broken stderr never stops the run
         pass
@@ -233,23 +236,44 @@ class OnnxEmbedder:
                 return False
         return bool(names)
 
+    def _export(self) -> bytes | None:
+        """Export to the cache folder; where that cannot be written (a full disk, a read-only
+        folder), export in memory for this run, say so, and return the model's bytes."""
+        try:
+            export_onnx(self.path, self.onnx_path)
+            return None
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+        notice(
+            f"Cannot write the model export to {self.onnx_path} ({reason}): "
+            "the cache is off for this run"
+        )
+        buffer = io.BytesIO()
+        export_onnx(self.path, buffer)
+        return buffer.getvalue()
+
     def _load_once(self):  # type: ignore[no-untyped-def]
         """Load (exporting first if need be) the session and the tokenizer."""
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
 
+            in_memory = None
             if not os.path.exists(self.onnx_path):
                 notice(
                     "Preparing the embedded model for first use (a one-time export, a few seconds)…"
                 )
-                export_onnx(self.path, self.onnx_path)
+                in_memory = self._export()
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
             opts.inter_op_num_threads = 1
             opts.log_severity_level = 3
             optimized = self.onnx_path.replace(".onnx", f".ort-{ort.__version__}.optimized.onnx")
-            if os.path.exists(optimized):  # optimised once, loaded as is afterwards
+            if in_memory is not None:  # the cache folder cannot be written: nothing is kept
+                self._session = ort.InferenceSession(
+                    in_memory, opts, providers=["CPUExecutionProvider"]
+                )
+            elif os.path.exists(optimized):  # optimised once, loaded as is afterwards
                 opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
                 self._session = ort.InferenceSession(
                     optimized, opts, providers=["CPUExecutionProvider"]

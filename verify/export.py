@@ -3,6 +3,7 @@ local files; what an export of a sentence-transformers model depends on."""
 
 from __future__ import annotations
 
+import io
 import os
 
 #: Bumped when the export changes, so old exports in the cache are not reused.
@@ -49,10 +50,10 @@ def model_files(path: str) -> dict[str, object]:
     }
 
 
-def export_onnx(path: str, target: str) -> None:
+def export_onnx(path: str, target: str | io.BytesIO) -> None:
     """Export a sentence-transformers model's transformer to ONNX (opset 17), offline,
     from its local files; written to a temporary name and renamed, so two runs exporting
-    at once both end with a whole file."""
+    at once both end with a whole file (or into ``target`` when it is a buffer)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -66,12 +67,29 @@ def export_onnx(path: str, target: str) -> None:
 
 
 def export_transformer(
-    model, output: str, target: str, ids: list[int], type_ids: list[int]
+    model, output: str, target: str | io.BytesIO, ids: list[int], type_ids: list[int]
 ) -> None:  # type: ignore[no-untyped-def]
     """torch.onnx.export of a BERT-style model's ``output`` (``last_hidden_state`` or
     ``logits``): opset 17, inputs ``input_ids``, ``attention_mask``, ``token_type_ids``, batch
     and length dynamic; written to a temporary name and renamed, so two runs exporting at once
-    both end with a whole file. ``ids``/``type_ids``: one example input."""
+    both end with a whole file (or into ``target`` when it is a buffer). ``ids``/``type_ids``:
+    one example input."""
+    if isinstance(target, io.BytesIO):
+        _torch_export(model, output, target, ids, type_ids)
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+    tmp = f"{target}.{os.getpid()}.tmp"
+    try:
+        _torch_export(model, output, tmp, ids, type_ids)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _torch_export(
+    model, output: str, into: str | io.BytesIO, ids: list[int], type_ids: list[int]
+) -> None:  # type: ignore[no-untyped-def]
     import warnings
 
     import onnx  # noqa: F401  # torch.onnx.export writes through it; a declared dependency
@@ -97,27 +115,20 @@ def export_transformer(
     example = torch.tensor([ids])
     axes = {0: "batch", 1: "tokens"}
     out_axes = axes if output == "last_hidden_state" else {0: "batch"}
-    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    tmp = f"{target}.{os.getpid()}.tmp"
-    try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                Output(model),
-                (example, torch.ones_like(example), torch.tensor([type_ids])),
-                tmp,
-                input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=[output],
-                opset_version=17,
-                dynamo=False,
-                dynamic_axes={
-                    "input_ids": axes,
-                    "attention_mask": axes,
-                    "token_type_ids": axes,
-                    output: out_axes,
-                },
-            )
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Output(model),
+            (example, torch.ones_like(example), torch.tensor([type_ids])),
+            into,  # type: ignore[arg-type]  # the legacy exporter takes a buffer too
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=[output],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                output: out_axes,
+            },
+        )

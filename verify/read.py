@@ -23,6 +23,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from verify.errors import ConfigError, InputError
 from verify.model import Document, line_starts
@@ -115,6 +116,9 @@ def display_name(path: str) -> str:
 #: The largest input file read, in bytes: copy and official texts are far smaller; a
 #: bigger file is refused, never read without end.
 MAX_INPUT_BYTES = 50_000_000
+#: The most a PDF's page contents may expand to, in bytes, all pages together (pypdf also stops
+#: any one stream past 75 MB): a small compressed file must not become gigabytes of work.
+MAX_PDF_EXPANDED_BYTES = 200_000_000
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -281,6 +285,29 @@ def sniff_format(path: str, data: bytes) -> str:
     return "text"
 
 
+def _pdf_pages(reader: Any, name: str) -> list[str]:
+    """The text of each page, refusing a page or a file that expands past the limits."""
+    from pypdf.errors import LimitReachedError
+
+    pages, total = [], 0
+    for number, page in enumerate(reader.pages, 1):
+        try:
+            contents = page.get_contents()
+            total += len(contents.get_data()) if contents is not None else 0
+            if total > MAX_PDF_EXPANDED_BYTES:
+                raise InputError(
+                    f"{name}: the PDF's pages expand past {MAX_PDF_EXPANDED_BYTES // 1_000_000} MB "
+                    f"by page {number} (limit MAX_PDF_EXPANDED_BYTES; a compression bomb?)"
+                )
+            pages.append((page.extract_text() or "").strip())
+        except LimitReachedError:
+            raise InputError(
+                f"{name}: page {number} of the PDF expands past pypdf's decompression limit "
+                "(a compression bomb?)"
+            ) from None
+    return pages
+
+
 def _pdf_text(data: bytes, name: str) -> str:
     try:
         import logging
@@ -294,7 +321,7 @@ def _pdf_text(data: bytes, name: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise InputError(f"{name}: the PDF is encrypted; decrypt it first")
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        pages = _pdf_pages(reader, name)
     except InputError:
         raise
     except MemoryError:

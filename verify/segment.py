@@ -21,6 +21,12 @@ from verify.model import Document, Sentence
 HEADING_MAX_WORDS = 12
 #: A "Label:" opening a source paragraph names a section when it has at most this many words.
 SECTION_LABEL_MAX_WORDS = 6
+#: A dateline or byline is looked for in at most this many characters at the top of a
+#: paragraph (the longest in the real-world corpus is under 60): the patterns backtrack, so a
+#: paragraph that is one long run of capitals and dashes must not reach them whole.
+DATELINE_MAX_CHARS = 160
+#: Only this many characters before a sentence break are read for a title ("Rep.", "Gov.").
+TITLE_WINDOW_CHARS = 16
 
 _TERMINAL = ".!?:;\"'\u201d\u2019)]\u2026"
 _BLANK_LINE = re.compile(
@@ -201,15 +207,21 @@ TITLE_ABBREVIATIONS = frozenset(
 _LAST_WORD = re.compile(r"([A-Za-z']+)\.\s*$")
 
 
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalpha() or ch == "'")
+
+
 def _join_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a sentence that ends on a title abbreviation to the next one (syntok splits
     "said Rep." / "Terri Sewell")."""
     out: list[tuple[int, int]] = []
     for s, e in spans:
         if out:
-            m = _LAST_WORD.search(text, out[-1][0], out[-1][1])
+            ps, pe = out[-1]
+            m = _LAST_WORD.search(text, max(ps, pe - TITLE_WINDOW_CHARS), pe)
+            whole = m is not None and (m.start(1) == ps or not _is_word_char(text[m.start(1) - 1]))
             nxt = text[s:e].lstrip()[:1]
-            if m and m.group(1).casefold() in TITLE_ABBREVIATIONS and nxt.isupper():
+            if m and whole and m.group(1).casefold() in TITLE_ABBREVIATIONS and nxt.isupper():
                 out[-1] = (out[-1][0], e)
                 continue
         out.append((s, e))
@@ -288,7 +300,7 @@ def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
         md = _MD_HEADING.match(para)
         if md or ("\n" not in para and "\r" not in para and _is_heading_line(para)):
             h_start = p_start + (md.end() if md else 0)
-            if _BYLINE.match(para) and not is_source:
+            if not is_source and len(para) <= DATELINE_MAX_CHARS and _BYLINE.match(para):
                 add(p_start, p_end, "byline", para_no)
                 continue
             if is_source:
@@ -303,7 +315,7 @@ def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
                 body_start = p_start + label.end()
         elif first_body:
             for pattern in DATELINE_PATTERNS:
-                m = pattern.match(para)
+                m = pattern.match(para[:DATELINE_MAX_CHARS])
                 if m and m.end() < len(para):
                     add(p_start, p_start + m.end(), "dateline", para_no)
                     body_start = p_start + m.end()
