@@ -11,6 +11,8 @@ ran (psutil, sampled every 0.2 s). The archives must give the same verdicts on t
 and the UNGA 2017 real-world article (verdict and score to 3 dp). Backlog: ``--articles`` copies
 of the seed and the six real-world articles checked against the seed's official text, in process
 and on Ray with 2 workers: wall time, and whether the JSON is byte-identical.
+``--verdicts-only`` keeps the archives already built in ``--work`` and the timings already in
+``--out``, and compares the verdicts again (after a change to how archives are queried).
 """
 
 from __future__ import annotations
@@ -97,6 +99,28 @@ def verdicts(archive: Path, article: Path) -> list:  # type: ignore[type-arg]
     ]
 
 
+def check_articles(dev: Path) -> list[Path]:
+    realworld = dev.parent / "realworld-dev"
+    return [
+        ROOT / "corpora" / "seed" / "article.txt",
+        realworld / "01_trump_unga2017_breitbart" / "article.txt",
+    ]
+
+
+def verdicts_again(args: argparse.Namespace) -> int:
+    """Compare the verdicts of archives already built (``--verdicts-only``)."""
+    result = json.loads(args.out.read_text(encoding="utf-8"))
+    checks = check_articles(args.dev)
+    for size, rows in result["index"].items():
+        base = [verdicts(args.work / f"one{size}.verify", a) for a in checks]
+        for name, workers in (("ray_1_worker_2_shards", 1), ("ray_2_workers_2_shards", 2)):
+            got = [verdicts(args.work / f"ray{workers}_{size}", a) for a in checks]
+            rows[name]["same_verdicts_as_one_file"] = got == base
+    print(json.dumps(result, indent=2))
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -106,13 +130,13 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--work", type=Path, default=Path("/tmp/verify-scale"))
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--verdicts-only", action="store_true")
     args = ap.parse_args()
+    if args.verdicts_only:
+        return verdicts_again(args)
     speeches = sorted((args.dev / "presidential_speeches" / "data").glob("*.txt"))
     realworld = args.dev.parent / "realworld-dev"
-    checks = [
-        ROOT / "corpora" / "seed" / "article.txt",
-        realworld / "01_trump_unga2017_breitbart" / "article.txt",
-    ]
+    checks = check_articles(args.dev)
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     result: dict = {"machine": f"{os.cpu_count()} cores", "index": {}, "backlog": {}}

@@ -5,9 +5,12 @@ on Ray equal to the in-process run byte for byte, and a clear error without Ray.
 from __future__ import annotations
 
 import json
+import random
+import re
 import shutil
 import sqlite3
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +18,7 @@ import pytest
 
 from tests.conftest import DEV, SEED, FakeEmbedder, need, run_cli
 from verify import Settings, verify_many
+from verify.tokens import is_content
 
 SPEECHES = DEV / "presidential_speeches" / "data"
 
@@ -90,6 +94,47 @@ def test_shards_give_the_verdicts_of_one_archive(tmp_path: Path) -> None:
         build_in_process(str(docs), Settings(), fake),
     )
     assert (again.updated, again.unchanged, again.added) == (1, 19, 0)
+
+
+def test_full_text_hits_of_shards_are_those_of_one_archive(tmp_path: Path) -> None:
+    """Every quotation's full-text hits over three shards are those over one archive of the
+    same documents (bm25 weighs words by their rarity in each shard: it must not rank)."""
+    from verify.archive import build_index, build_sharded, open_archive
+    from verify.archive.select import _full_text_hits
+    from verify.archive.shards import build_in_process
+
+    docs = twenty_speeches(tmp_path / "docs")
+    fake = FakeEmbedder()
+    build_index(str(docs), str(tmp_path / "one.verify"), Settings(), fake)
+    build_sharded(
+        str(docs),
+        str(tmp_path / "sharded"),
+        3,
+        Settings(),
+        fake.key,
+        build_in_process(str(docs), Settings(), fake),
+    )
+    one = open_archive(str(tmp_path / "one.verify"))
+    many = open_archive(str(tmp_path / "sharded"))
+    # quotations of the speeches' commonest content words: hundreds of sentences match each,
+    # far more than any shard proposes
+    counts = Counter(
+        w
+        for f in docs.iterdir()
+        for w in re.findall(r"\w+", f.read_text(encoding="utf-8").casefold())
+        if len(w) > 2 and is_content(w)
+    )
+    common = [w for w, _ in counts.most_common(60)]
+    rnd = random.Random(1)
+    quotes = [" ".join(rnd.sample(common, 8)) for _ in range(40)]
+
+    def paths(shards, quote: str) -> list[str]:  # type: ignore[no-untyped-def]
+        return [
+            shards[n].paths([d])[d].rsplit("/", 1)[-1] for n, d in _full_text_hits(shards, quote)
+        ]
+
+    for q in quotes:
+        assert paths(one, q) == paths(many, q), q
 
 
 def test_a_missing_or_foreign_shard_is_an_error_naming_it(tmp_path: Path, capsys) -> None:

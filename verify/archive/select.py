@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,7 +13,6 @@ import numpy as np
 from verify.archive.store import (
     ARCHIVE_DOCUMENTS,
     ARCHIVE_EXACT_MAX,
-    ARCHIVE_FTS_CANDIDATES,
     ARCHIVE_FTS_HITS,
     ARCHIVE_NEIGHBOURS,
     Archive,
@@ -20,6 +20,7 @@ from verify.archive.store import (
 from verify.config import Settings
 from verify.embed import Embedder
 from verify.model import Document, Sentence
+from verify.sqlite import rows_in
 from verify.tokens import is_content
 
 #: A document of a (possibly sharded) archive: (shard number, document id in that shard).
@@ -35,9 +36,7 @@ def choose(
     """Documents an article draws on: each article sentence votes for the documents of its
     nearest archive sentences (by similarity), each quotation for those of its full-text hits;
     the best ``k_docs``, best first (ties by path). Over several shards the nearest sentences
-    and the hits of all shards are merged first, as one archive would rank them; full-text
-    scores (bm25) weigh words by their rarity in each shard, the one place a shard can rank
-    otherwise than the whole archive."""
+    and the hits of all shards are merged first, as one archive would rank them."""
     score: dict[DocKey, float] = {}
     for best in _nearest_by_sentence(shards, vectors):
         for doc, sim in best.items():
@@ -91,10 +90,9 @@ def _nearest_by_sentence(
 
 def _full_text_hits(shards: Sequence[Archive], quote: str) -> list[DocKey]:
     """The documents of the ARCHIVE_FTS_HITS best full-text hits of a quotation's content
-    words, best first. Each shard proposes its ARCHIVE_FTS_CANDIDATES best sentences by bm25;
-    they are ranked by how many of the quotation's words they hold, then the shorter sentence,
-    then path and position: a ranking that does not depend on how the archive is cut (bm25
-    weighs words by their rarity in each shard)."""
+    words, best first: most of the words held, then the shorter sentence, then path and
+    position. Each shard proposes its best by that same key (never by bm25, which weighs words
+    by their rarity in each shard), so the merged hits are those of one archive."""
     # content words only: an OR over "the", "and" … would rank every sentence
     words = list(
         dict.fromkeys(
@@ -103,22 +101,42 @@ def _full_text_hits(shards: Sequence[Archive], quote: str) -> list[DocKey]:
     )[:8]
     if len(words) < 2:
         return []
-    hits: list[tuple[int, int, str, int, int, int]] = []
-    for n, archive in enumerate(shards):
-        try:
-            rows = archive.db.execute(
-                "SELECT s.doc_id, d.path, s.idx, s.text FROM sentences_fts "
-                "JOIN sentences s ON s.id = sentences_fts.rowid "
-                "JOIN documents d ON d.id = s.doc_id "
-                "WHERE sentences_fts MATCH ? ORDER BY bm25(sentences_fts) LIMIT ?",
-                (" OR ".join(f'"{w}"' for w in words), ARCHIVE_FTS_CANDIDATES),
-            ).fetchall()
-        except sqlite3.Error:
-            continue
-        for doc, path, idx, text in rows:
-            held = set(re.findall(r"\w+", text.casefold()))
-            hits.append((-sum(w in held for w in words), len(text), path, idx, n, int(doc)))
+    hits = [hit for n, archive in enumerate(shards) for hit in _shard_hits(archive, words, n)]
     return [(n, doc) for *_, n, doc in sorted(hits)[:ARCHIVE_FTS_HITS]]
+
+
+def _shard_hits(
+    archive: Archive, words: Sequence[str], n: int
+) -> list[tuple[int, int, str, int, int, int]]:
+    """One shard's ARCHIVE_FTS_HITS best sentences for ``words``, as (-words held, length,
+    path, position, shard, document): each word's full-text postings counted per sentence (as
+    much work as bm25's ranking of the same OR query)."""
+    held: Counter[int] = Counter()
+    try:
+        for w in words:
+            held.update(
+                r[0]
+                for r in archive.db.execute(
+                    "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?", (f'"{w}"',)
+                )
+            )
+    except sqlite3.Error:
+        return []
+    by_count: dict[int, list[int]] = {}
+    for sid, count in held.items():
+        by_count.setdefault(count, []).append(sid)
+    out: list[tuple[int, int, str, int, int, int]] = []
+    for count in sorted(by_count, reverse=True):  # details only for the levels needed
+        rows = rows_in(
+            archive.db,
+            "SELECT s.doc_id, d.path, s.idx, length(s.text) FROM sentences s "
+            "JOIN documents d ON d.id = s.doc_id WHERE s.id IN ({})",
+            by_count[count],
+        )
+        out += [(-count, length, path, idx, n, int(doc)) for doc, path, idx, length in rows]
+        if len(out) >= ARCHIVE_FTS_HITS:
+            break
+    return sorted(out)[:ARCHIVE_FTS_HITS]
 
 
 def documents_for(

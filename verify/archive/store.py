@@ -21,8 +21,6 @@ SCHEMA = "verify-archive/2"
 ARCHIVE_NEIGHBOURS = 10
 #: How many full-text hits each quotation votes with.
 ARCHIVE_FTS_HITS = 10
-#: How many full-text candidates each shard proposes per quotation (ranked again over all).
-ARCHIVE_FTS_CANDIDATES = 50
 #: How many archive documents an article is judged against (the best-voted ones).
 ARCHIVE_DOCUMENTS = 5
 #: usearch storage type of the ANN index: "i8" (1 byte per dimension) keeps the index
