@@ -180,3 +180,33 @@ def test_hybrid_drops_a_contradiction_the_model_does_not_confirm():
         text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=Neutral()
     )
     assert [u.verdict for u in dropped.units] != ["contradicted"]
+
+
+def test_hybrid_keeps_a_changed_number_in_a_near_copy_whatever_the_model_reads():
+    """The verdict model cannot read numbers: a claim that repeats a source sentence word for
+    word but for one number is contradicted, never "copied", even where the model reads the
+    pair as neutral."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from verify import Settings
+
+    class Neutral(FakePairModel):
+        def predict(self, pairs):  # type: ignore[no-untyped-def]
+            return np.tile(np.asarray([[0.1, 0.8, 0.1]], dtype=np.float32), (len(pairs), 1))
+
+    line = next(s for s in OFFICIAL.split(". ") if "five years" in s)
+    changed = line.replace("five years", "seven years")
+    assert changed != line
+    report = verify_texts(
+        changed.strip() + ".\n",
+        [OFFICIAL],
+        replace(Settings(), claim_engine="hybrid"),
+        embedder=FakeEmbedder(),
+        pair_model=Neutral(),
+    )
+    [c] = [u for u in report.units if u.kind == "claim"]
+    assert c.verdict == "contradicted", c.reason
+    assert [(e.article, e.source) for e in c.edits] == [("seven", "five")]
+    assert "repeats the source word for word" in c.reason

@@ -175,3 +175,41 @@ def test_first_run_says_it_prepares_the_model_and_later_runs_do_not(tmp_path):
     assert first.stderr.count("Preparing the embedded model for first use") == 1
     assert "Preparing" not in second.stderr and second.stderr == ""
     assert first.stdout == second.stdout  # the message never reaches the report
+
+
+def test_a_changed_number_in_copied_speech_sentences_is_contradicted() -> None:
+    """With the packaged models: sentences of presidential speeches copied with one number
+    changed are contradicted (never "copied": the verdict model cannot read values), and the
+    same sentences unchanged are not."""
+    import re
+
+    from tests.conftest import DEV, need
+    from verify import Settings, verify_texts
+    from verify.embed import load_embedder
+
+    files = sorted(need(DEV / "presidential_speeches" / "data").glob("*.txt"))[::40]
+    picked = []
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        for s in re.split(r"(?<=[.!?])\s+", text):
+            m = re.search(
+                r"(?<![\d,.])\b([1-9]\d{1,3}) (?:percent|men|ships|dollars|millions|years)\b", s
+            )
+            if (
+                m
+                and 12 <= len(s.split()) <= 40
+                and not re.search(
+                    r"(?:more|less|than|about|over|under|some|nearly)\s+\S*$", s[: m.start(1)]
+                )
+                and not re.search('[\n"\u201c\u201d]', s)
+            ):
+                picked.append((text, s, m))
+                break
+    assert len(picked) >= 5
+    emb = load_embedder(None)
+    for text, sentence, m in picked:
+        changed = sentence[: m.start(1)] + str(int(m.group(1)) * 3 + 1) + sentence[m.end(1) :]
+        for claim, contradicted in ((changed, True), (sentence, False)):
+            report = verify_texts(claim + "\n", [text], Settings(), embedder=emb)
+            verdicts = [u.verdict for u in report.units if u.kind == "claim"]
+            assert verdicts and ("contradicted" in verdicts) == contradicted, (claim, verdicts)

@@ -300,8 +300,27 @@ def test_pair_passages_built_from_their_sentences_equal_a_fresh_normalisation() 
         ("They met on January 26", "They met on February 5", "date"),
         ("The call occurred on Tuesday", "The call occurred yesterday", None),
         ("The call occurred on Tuesday", "The call occurred on Monday", "weekday"),
+        # signs and fractions: "%" and currency signs are units, "4-3/4" is 4.75
+        ("the range rose to 4.75% to 5%", "the range rose to 4-3/4 to 5 percent", None),
+        ("the range rose to 4.5% to 5%", "the range rose to 4-3/4 to 5 percent", "number"),
+        ("inflation rose 4% in March", "inflation rose 3 percent in March", "number"),
+        ("inflation rose 3% in March", "inflation rose 3 pct in March", None),
+        ("revenue of $1.5 billion in 2022", "revenue of $1.2 billion in 2022", "number"),
+        ("revenue of $1.2 billion in 2022", "revenue of 1.2 billion dollars in 2022", None),
+        ("three quarters, 3/4 of voters, agreed", "0.75 of voters agreed", None),
+        ("the youngest was younger than 45 years", "the youngest was 39 years", None),
+        ("the youngest was older than 45 years", "the youngest was 39 years", "number"),
     ],
 )
 def test_numbers_compare_by_value_and_conflicts_name_their_kind(claim, source, conflict):
     found = find_conflicts(_toks(claim), _toks(source))
     assert [c.kind for c in found] == ([conflict] if conflict else [])
+
+
+def test_a_number_conflict_names_the_number_as_written():
+    [c] = find_conflicts(
+        _toks("the range rose to 4.5% to 5%"), _toks("the range rose to 4-3/4 to 5 percent")
+    )
+    assert (c.article, c.source) == ("4.5%", "4-3/4")
+    [c] = find_conflicts(_toks("revenue of $1.5 billion"), _toks("revenue of $1.2 billion"))
+    assert (c.article, c.source) == ("$1.5", "$1.2")

@@ -170,7 +170,7 @@ def _clause_verdict(
 ) -> ClauseVerdict:
     """One clause: supported by its nearest sentence (cosine) or by its words inside the
     passage the whole claim rests on; the first near passage whose numbers, dates or negation
-    conflict with it."""
+    conflict with it, unless a nearer one holds its words without a conflict."""
     clause = ci.clauses[k]
     row = sims.clauses[k]
     best = top_indices(row, 3)
@@ -186,12 +186,14 @@ def _clause_verdict(
     if ok and sim < th.support_min:
         j, sim = lex_j, float(row[lex_j])
     cv = ClauseVerdict(clause, ok, j, sim, lex)
-    for cand in best if checks else ():
+    for cand in best if checks else ():  # nearest first
         if float(row[cand]) >= th.contradiction_context_min:
             found = find_conflicts(clause.tokens, index.tokens[cand])
             if found:
                 cv.conflicts, cv.sentence, cv.similarity = found, cand, float(row[cand])
                 break
+            if lexical_support(c_stems, index.stems[cand]) >= th.lexical_support_min:
+                break  # a nearer passage says it without a conflict: farther ones do not count
     return cv
 
 

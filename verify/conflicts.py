@@ -4,8 +4,9 @@ a date, a weekday, or a negation. Conflict kinds: number, date, weekday, negatio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from verify.tokens import MONTHS, WEEKDAYS, Token, is_content, is_negation, number_value, stem
 
@@ -33,11 +34,11 @@ _APPROX = frozenset(
     }
 )
 _AT_LEAST = frozenset(
-    {"least", "over", "more", "above", "exceeding"}
-)  # "at least", "more than", "over"
+    {"least", "over", "more", "above", "exceeding", "older", "higher", "greater", "larger"}
+)  # "at least", "more than", "over", "older than"
 _AT_MOST = frozenset(
-    {"most", "under", "less", "fewer", "below", "up"}
-)  # "at most", "less than", "up to"
+    {"most", "under", "less", "fewer", "below", "up", "younger", "lower", "smaller"}
+)  # "at most", "less than", "up to", "younger than"
 _SCALE = {
     "thousand": 1e3,
     "million": 1e6,
@@ -57,20 +58,23 @@ class Number:
     unit: str | None  # the content word after it ("troops", "percent"): what it counts
     pos: int  # token position
     bound: str  # "=", "~", ">=", "<="
+    shown: str = ""  # as written, with its sign ("$1.5", "4-3/4", "5%")
 
 
 def _numbers(tokens: Sequence[Token]) -> list[Number]:
     """Every number of the tokens by value: scale words multiply ("1.2 billion"), and the
     words before it say whether it is exact, approximate or a bound ("about", "at least")."""
-    out = []
+    out: list[Number] = []
+    ends: list[int] = []
     skip = -1
     for i, t in enumerate(tokens):
         if i <= skip:
             continue
-        v = number_value(t.key)
+        v, j = _fraction(tokens, i)
+        if v is None:
+            v = number_value(t.key)
         if v is None or t.key in ("one", "first", "second", "half", "double") or t.key in _SCALE:
             continue
-        j = i
         while j + 1 < len(tokens) and tokens[j + 1].key in _SCALE:
             j += 1
             v *= _SCALE[tokens[j].key]
@@ -85,16 +89,49 @@ def _numbers(tokens: Sequence[Token]) -> list[Number]:
             if before & _AT_MOST
             else "="
         )
-        nxt = next(
-            (
-                stem(u.key)
-                for u in tokens[j + 1 : j + 3]
-                if is_content(u.key) and number_value(u.key) is None
-            ),
-            None,
-        )
-        out.append(Number(v, nxt, i, bound))
+        nxt = _SIGN_UNIT.get(tokens[j].mark) or _SIGN_UNIT.get(t.mark)
+        if nxt is None:
+            nxt = next(
+                (
+                    stem(u.key)
+                    for u in tokens[j + 1 : j + 3]
+                    if is_content(u.key) and number_value(u.key) is None
+                ),
+                None,
+            )
+        shown = t.text + "".join("/" + u.text for u in tokens[i + 1 : j + 1] if u.key.isdigit())
+        sign = tokens[j].mark if tokens[j].mark == "%" else ""
+        if t.mark in _CURRENCY_SIGNS:
+            shown = t.mark + shown
+        out.append(Number(v, _UNIT_WORDS.get(nxt, nxt) if nxt else None, i, bound, shown + sign))
+        ends.append(j)
+    for k in range(len(out) - 2, -1, -1):  # "4-3/4 to 5 percent": a range's ends share a unit
+        n, m = out[k], out[k + 1]
+        between = [u.key for u in tokens[ends[k] + 1 : m.pos]]
+        if n.unit is None and m.unit is not None and between in (["to"], ["and"], ["or"]):
+            out[k] = replace(n, unit=m.unit)
     return out
+
+
+#: The unit a sign gives a number ("5%", "$3"), and unit words that mean the same.
+_SIGN_UNIT = {"%": "percent", "$": "dollar", "\u20ac": "euro", "\u00a3": "pound", "\u00a5": "yen"}
+_UNIT_WORDS = {"pct": "percent", "dollars": "dollar", "euros": "euro", "pounds": "pound"}
+_CURRENCY_SIGNS = frozenset("$\u20ac\u00a3\u00a5")
+_MIXED = re.compile(r"^(\d+)-(\d+)$")
+
+
+def _fraction(tokens: Sequence[Token], i: int) -> tuple[float | None, int]:
+    """A fraction or a mixed number written with a slash ("3/4", "4-3/4") starting at token
+    ``i``: its value and the position of its last token; (None, i) otherwise."""
+    t = tokens[i]
+    if t.mark != "/" or i + 1 >= len(tokens) or not tokens[i + 1].key.isdigit():
+        return None, i
+    den = int(tokens[i + 1].key)
+    mixed = _MIXED.match(t.key)
+    if den == 0 or (mixed is None and not t.key.isdigit()):
+        return None, i
+    whole, num = (int(mixed.group(1)), int(mixed.group(2))) if mixed else (0, int(t.key))
+    return whole + num / den, i + 1
 
 
 def agrees(a: Number, b: Number) -> bool:
@@ -140,7 +177,7 @@ def find_conflicts(claim: Sequence[Token], source: Sequence[Token]) -> list[Conf
             continue
         for m in src_numbers:
             if m.unit == n.unit and not agrees(n, m):
-                conflicts.append(Conflict(claim[n.pos].text, source[m.pos].text, "number"))
+                conflicts.append(Conflict(n.shown, m.shown, "number"))
                 break
     cd, sd = _dates(claim), _dates(source)
     for month, d in cd:

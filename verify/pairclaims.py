@@ -8,13 +8,13 @@ order (``CLAIM_RULES``) over immutable facts; the first that applies gives the v
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from verify.align import top_indices
-from verify.claims import ClaimInput, ClaimSims, clause_text, judge_claim
+from verify.claims import ClaimInput, ClaimSims, clause_text
 from verify.clauses import Clause, attributed_to
 from verify.config import Thresholds
 from verify.conflicts import Conflict, find_conflicts
@@ -358,27 +358,3 @@ def judge_claim_with_pairs(
         if unit is not None:
             return unit
     return rule_unsupported(facts, index, th)
-
-
-def judge_claim_hybrid(
-    uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds, pairs: PairScorer
-) -> Unit:
-    """The cosine rules, with the verdict model as a second reader of contradictions: one the
-    checks find stands only where the model leans that way (P(contradicted) at least
-    ``pair_conflict_min`` and above P(entailed), on a passage about the same thing); else the
-    claim is judged again without the checks. Letting the model also contradict and upgrade
-    claims was measured and did worse on real copy (benchmarks/RESULTS.md)."""
-    unit = judge_claim(uid, ci, index, sims, th)
-    if unit.verdict != "contradicted":
-        return unit  # nothing to confirm: the model is not even loaded
-    about = [
-        s
-        for s in score_candidates(ci, index, sims, th, pairs)
-        if s.candidate.cosine >= th.pair_context_min
-    ]
-    lean = max((s.contradict for s in about if s.contradict > s.entail), default=0.0)
-    if lean >= th.pair_conflict_min:
-        return replace(
-            unit, reason=f"{unit.reason}; the verdict model agrees (P(contradiction) {lean:.2f})"
-        )
-    return judge_claim(uid, ci, index, sims, th, checks=False)

@@ -13,6 +13,7 @@ import numpy as np
 
 from verify.claims import ClaimInput, ClaimSims, judge_claim, prepare_claim
 from verify.config import MAX_SENTENCE_CHARS, Settings, Thresholds
+from verify.hybrid import judge_claim_hybrid
 from verify.judge import (
     LexicalMatch,
     QuoteInput,
@@ -22,7 +23,7 @@ from verify.judge import (
 )
 from verify.model import Document, Omitted, Quote, Report, Sentence, Unit, Warning_
 from verify.normalize import describe_char, invisible_chars
-from verify.pairclaims import PairScorer, judge_claim_hybrid, judge_claim_with_pairs
+from verify.pairclaims import PairScorer, judge_claim_with_pairs
 from verify.quotes import extract_quotes
 from verify.segment import segment
 from verify.similarity import EmptyScorer, Scorer

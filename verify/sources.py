@@ -245,6 +245,6 @@ def _joined(
                 a_start,
             )
             moved = len(na.text) + 1
-            return n, ta + tuple(Token(t.text, t.key, t.start + moved, t.end + moved) for t in tb)
+            return n, ta + tuple(t._replace(start=t.start + moved, end=t.end + moved) for t in tb)
     n = normalize(text, a_start)
     return n, tuple(tokenize(n.text))

@@ -21,6 +21,9 @@ class Token(NamedTuple):
     key: str  # comparison key: case-folded
     start: int  # normalised offsets
     end: int
+    #: A sign the word does not hold but its number needs: "%" right after it, a currency sign
+    #: right before it ("$", "€", "£", "¥"), "/" where a fraction goes on ("3/4", "4-3/4").
+    mark: str = ""
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -31,8 +34,24 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         if word[-1] == "." and word.count(".") < 2:  # "end." loses its stop; "U.S." keeps it
             word = word[:-1]
         s = m.start()
-        out.append(Token(word, word.casefold(), s, s + len(word)))
+        out.append(Token(word, word.casefold(), s, s + len(word), _mark(text, s, s + len(word))))
     return out
+
+
+_CURRENCY = "$\u20ac\u00a3\u00a5"
+
+
+def _mark(text: str, start: int, end: int) -> str:
+    if not text[start].isdigit():
+        return ""
+    after = text[end : end + 2]
+    if after[:1] == "%":
+        return "%"
+    if after[:1] == "/" and after[1:2].isdigit():
+        return "/"
+    if start and text[start - 1] in _CURRENCY:
+        return text[start - 1]
+    return ""
 
 
 def _is_abbreviation(word: str) -> bool:

@@ -1,0 +1,55 @@
+"""The default claim engine: the cosine rules (verify/claims.py), with the verdict model
+(verify/pairclaims.py) as a second reader of the contradictions the checks find."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from verify.align import top_indices
+from verify.claims import ClaimInput, ClaimSims, judge_claim
+from verify.config import Thresholds
+from verify.conflicts import find_conflicts
+from verify.model import Unit
+from verify.pairclaims import PairScorer, score_candidates
+from verify.sources import SourceIndex
+
+#: Conflicts the verdict model cannot be trusted to read (it was trained on words, not values):
+#: in a near-copy they stand without its confirmation.
+UNREAD_CONFLICTS = frozenset({"number", "date", "weekday"})
+
+
+def judge_claim_hybrid(
+    uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds, pairs: PairScorer
+) -> Unit:
+    """The cosine rules, with the verdict model as a second reader of contradictions: one the
+    checks find stands only where the model leans that way (P(contradicted) at least
+    ``pair_conflict_min`` and above P(entailed), on a passage about the same thing); else the
+    claim is judged again without the checks — except where the rest of the claim repeats the
+    passage word for word and a number, date or weekday differs (the model cannot read values;
+    a near-copy that changes one is the plainest contradiction). Letting the model also
+    contradict and upgrade claims was measured and did worse on real copy
+    (benchmarks/RESULTS.md)."""
+    unit = judge_claim(uid, ci, index, sims, th)
+    if unit.verdict != "contradicted":
+        return unit  # nothing to confirm: the model is not even loaded
+    again = judge_claim(uid, ci, index, sims, th, checks=False)
+    nearest = top_indices(sims.claim, 1)
+    if (
+        again.verdict == "copied"  # word for word but for the conflict: about the same thing
+        and nearest
+        and any(  # the whole claim, not a clause; a negation the model reads itself
+            c.kind in UNREAD_CONFLICTS for c in find_conflicts(ci.tokens, index.tokens[nearest[0]])
+        )
+    ):
+        return replace(unit, reason=f"{unit.reason}; the rest repeats the source word for word")
+    about = [
+        s
+        for s in score_candidates(ci, index, sims, th, pairs)
+        if s.candidate.cosine >= th.pair_context_min
+    ]
+    lean = max((s.contradict for s in about if s.contradict > s.entail), default=0.0)
+    if lean >= th.pair_conflict_min:
+        return replace(
+            unit, reason=f"{unit.reason}; the verdict model agrees (P(contradiction) {lean:.2f})"
+        )
+    return again
