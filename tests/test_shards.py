@@ -45,6 +45,26 @@ def speech_article(folder: Path) -> Path:
     return path
 
 
+def one_and_three_shards(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The twenty speeches as one archive (``one.verify``) and as three shards (``sharded/``),
+    built in process with the fake embedder: (documents folder, embedder, shard build stats)."""
+    from verify.archive import build_index, build_sharded
+    from verify.archive.shards import build_in_process
+
+    docs = twenty_speeches(tmp_path / "docs")
+    fake = FakeEmbedder()
+    build_index(str(docs), str(tmp_path / "one.verify"), Settings(), fake)
+    stats = build_sharded(
+        str(docs),
+        str(tmp_path / "sharded"),
+        3,
+        Settings(),
+        fake.key,
+        build_in_process(str(docs), Settings(), fake),
+    )
+    return docs, fake, stats
+
+
 def verdicts(report) -> list[tuple]:  # type: ignore[no-untyped-def]
     return [
         (
@@ -58,20 +78,10 @@ def verdicts(report) -> list[tuple]:  # type: ignore[no-untyped-def]
 
 
 def test_shards_give_the_verdicts_of_one_archive(tmp_path: Path) -> None:
-    from verify.archive import build_index, build_sharded
+    from verify.archive import build_sharded
     from verify.archive.shards import build_in_process, read_manifest
 
-    docs = twenty_speeches(tmp_path / "docs")
-    fake = FakeEmbedder()
-    build_index(str(docs), str(tmp_path / "one.verify"), Settings(), fake)
-    stats = build_sharded(
-        str(docs),
-        str(tmp_path / "sharded"),
-        3,
-        Settings(),
-        fake.key,
-        build_in_process(str(docs), Settings(), fake),
-    )
+    docs, fake, stats = one_and_three_shards(tmp_path)
     manifest = read_manifest(str(tmp_path / "sharded"))
     assert stats.documents == sum(manifest.documents) == 20 and len(manifest.shards) == 3
     article = speech_article(docs)
@@ -99,21 +109,10 @@ def test_shards_give_the_verdicts_of_one_archive(tmp_path: Path) -> None:
 def test_full_text_hits_of_shards_are_those_of_one_archive(tmp_path: Path) -> None:
     """Every quotation's full-text hits over three shards are those over one archive of the
     same documents (bm25 weighs words by their rarity in each shard: it must not rank)."""
-    from verify.archive import build_index, build_sharded, open_archive
+    from verify.archive import open_archive
     from verify.archive.select import _full_text_hits
-    from verify.archive.shards import build_in_process
 
-    docs = twenty_speeches(tmp_path / "docs")
-    fake = FakeEmbedder()
-    build_index(str(docs), str(tmp_path / "one.verify"), Settings(), fake)
-    build_sharded(
-        str(docs),
-        str(tmp_path / "sharded"),
-        3,
-        Settings(),
-        fake.key,
-        build_in_process(str(docs), Settings(), fake),
-    )
+    docs, _, _ = one_and_three_shards(tmp_path)
     one = open_archive(str(tmp_path / "one.verify"))
     many = open_archive(str(tmp_path / "sharded"))
     # quotations of the speeches' commonest content words: hundreds of sentences match each,
