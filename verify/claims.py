@@ -106,17 +106,29 @@ class CosineFacts:
     checks: bool
 
     def unit(self, **fields: Any) -> Unit:
-        s = self.ci.sentence
-        return Unit(
-            id=self.uid,
-            kind="claim",
-            text=s.text,
-            start=s.start,
-            end=s.end,
-            line=s.line,
-            compared=self.ci.compared,
-            **fields,
-        )
+        return claim_unit(self.uid, self.ci, **fields)
+
+
+def claim_unit(uid: str, ci: ClaimInput, **fields: Any) -> Unit:
+    """The claim's unit, placed where its sentence stands, with the verdict ``fields``."""
+    s = ci.sentence
+    return Unit(
+        id=uid,
+        kind="claim",
+        text=s.text,
+        start=s.start,
+        end=s.end,
+        line=s.line,
+        compared=ci.compared,
+        **fields,
+    )
+
+
+def nothing_to_compare(uid: str, ci: ClaimInput) -> Unit:
+    """The verdict where the sources hold no sentence to compare with."""
+    return claim_unit(
+        uid, ci, verdict="unsupported", score=0.0, reason="no source text to compare with"
+    )
 
 
 def judge_claim(
@@ -131,19 +143,7 @@ def judge_claim(
     (contradicted, copied, supported or partial), else unsupported (``checks=False``: the
     number/date/negation checks do not contradict)."""
     if len(index.sentences) == 0 or sims.claim.size == 0:
-        s = ci.sentence
-        return Unit(
-            id=uid,
-            kind="claim",
-            text=s.text,
-            start=s.start,
-            end=s.end,
-            line=s.line,
-            compared=ci.compared,
-            verdict="unsupported",
-            score=0.0,
-            reason="no source text to compare with",
-        )
+        return nothing_to_compare(uid, ci)
     claim_best = top_indices(sims.claim, 3)
     claim_sim = float(sims.claim[claim_best[0]])
     verdicts = [

@@ -323,19 +323,7 @@ def judge_quote_lexical(
     edits = quote_edits(qi, match)
     ev = index.passage_evidence(match.passage, al.similarity, al.window_start, al.window_end)
     meaningful = [e for e in edits if e.meaningful]
-    base: dict[str, Any] = dict(
-        id=uid,
-        kind="quote",
-        text=q.text,
-        start=q.start,
-        end=q.end,
-        line=q.line,
-        speaker=q.speaker,
-        compared=qi.norm.text,
-        evidence=(ev,),
-        edits=tuple(edits),
-        speaker_in_source=speaks,
-    )
+    base = {**_quote_fields(uid, qi, speaks), "evidence": (ev,), "edits": tuple(edits)}
     where = f"{ev.source}" + (f", {ev.section}" if ev.section else "")
     if meaningful:
         moved = reordered_pieces(qi, index, th)
@@ -433,13 +421,10 @@ def reordered_pieces(qi: QuoteInput, index: SourceIndex, th: Thresholds) -> list
     return edits
 
 
-def _other_speaker(
-    uid: str, qi: QuoteInput, index: SourceIndex, match: LexicalMatch, th: Thresholds
-) -> Unit:
+def _quote_fields(uid: str, qi: QuoteInput, speaks: bool | None) -> dict[str, Any]:
+    """The fields every quotation unit has: where it stands, who says it, what was compared."""
     q = qi.quote
-    al = match.alignment
-    ev = index.passage_evidence(match.passage, al.similarity, al.window_start, al.window_end)
-    return Unit(
+    return dict(
         id=uid,
         kind="quote",
         text=q.text,
@@ -448,8 +433,19 @@ def _other_speaker(
         line=q.line,
         speaker=q.speaker,
         compared=qi.norm.text,
+        speaker_in_source=speaks,
+    )
+
+
+def _other_speaker(
+    uid: str, qi: QuoteInput, index: SourceIndex, match: LexicalMatch, th: Thresholds
+) -> Unit:
+    q = qi.quote
+    al = match.alignment
+    ev = index.passage_evidence(match.passage, al.similarity, al.window_start, al.window_end)
+    return Unit(
+        **_quote_fields(uid, qi, False),
         evidence=(ev,),
-        speaker_in_source=False,
         verdict="not_found",
         score=al.similarity,
         reason=f"attributed to {q.speaker}, who does not speak in the sources; the nearest passage "
@@ -471,17 +467,7 @@ def judge_quote_semantic(
     """Paraphrased or not found, for a quotation whose words no source has."""
     q = qi.quote
     speaks = index.speaker_in_source(q.speaker)
-    base: dict[str, Any] = dict(
-        id=uid,
-        kind="quote",
-        text=q.text,
-        start=q.start,
-        end=q.end,
-        line=q.line,
-        speaker=q.speaker,
-        compared=qi.norm.text,
-        speaker_in_source=speaks,
-    )
+    base = _quote_fields(uid, qi, speaks)
     best = top_indices(sims, 1)
     sim = float(sims[best[0]]) if best else 0.0
     lex_sim = lexical.alignment.similarity if lexical else 0.0

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from verify.align import top_indices
-from verify.claims import ClaimInput, ClaimSims, clause_text
+from verify.claims import ClaimInput, ClaimSims, claim_unit, clause_text, nothing_to_compare
 from verify.clauses import Clause, attributed_to
 from verify.config import Thresholds
 from verify.conflicts import Conflict, find_conflicts
@@ -156,19 +155,6 @@ def claim_facts(
     return ClaimFacts(uid, ci, scored, tuple(clause_results), nearest, float(sims.claim[nearest]))
 
 
-def _base(f: ClaimFacts) -> dict[str, Any]:
-    s = f.ci.sentence
-    return dict(
-        id=f.uid,
-        kind="claim",
-        text=s.text,
-        start=s.start,
-        end=s.end,
-        line=s.line,
-        compared=f.ci.compared,
-    )
-
-
 def _evidence(
     index: SourceIndex, c: Candidate, claim_row_cos: Sequence[float] | None = None
 ) -> tuple[Evidence, ...]:
@@ -206,8 +192,9 @@ def rule_contradicted(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit
         if conflicts
         else ""
     )
-    return Unit(
-        **_base(f),
+    return claim_unit(
+        f.uid,
+        f.ci,
         verdict="contradicted",
         score=s.contradict,
         evidence=_evidence(index, s.candidate),
@@ -229,8 +216,9 @@ def rule_copied(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit | Non
         return None
     al = match.alignment
     ev = index.passage_evidence(match.passage, al.similarity, al.window_start, al.window_end)
-    return Unit(
-        **_base(f),
+    return claim_unit(
+        f.uid,
+        f.ci,
         verdict="copied",
         score=al.similarity,
         evidence=(ev,),
@@ -247,8 +235,9 @@ def rule_supported(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit | 
     if best.entail < th.pair_entail_min:
         return None
     how = "several source sentences" if len(best.candidate.sentences) > 1 else "a source sentence"
-    return Unit(
-        **_base(f),
+    return claim_unit(
+        f.uid,
+        f.ci,
         verdict="supported",
         score=best.entail,
         evidence=_evidence(index, best.candidate),
@@ -272,8 +261,9 @@ def rule_parts(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit | None
                 evidence.append(ev)
     if len(ok) == len(f.clauses):
         score = min(r.best.entail for r in ok if r.best is not None)
-        return Unit(
-            **_base(f),
+        return claim_unit(
+            f.uid,
+            f.ci,
             verdict="supported",
             score=score,
             evidence=tuple(evidence),
@@ -289,8 +279,9 @@ def rule_parts(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit | None
     share = sum(len(r.clause.content) for r in ok) / max(
         1, sum(len(r.clause.content) for r in f.clauses)
     )
-    return Unit(
-        **_base(f),
+    return claim_unit(
+        f.uid,
+        f.ci,
         verdict="partial",
         score=share,
         evidence=tuple(evidence),
@@ -314,8 +305,9 @@ def rule_unsupported(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit:
         if who
         else ""
     )
-    return Unit(
-        **_base(f),
+    return claim_unit(
+        f.uid,
+        f.ci,
         verdict="unsupported",
         score=best.entail,
         evidence=(index.evidence(f.nearest, f.nearest_cosine),),
@@ -340,19 +332,7 @@ def judge_claim_with_pairs(
     """Verdict for one claim by the pair model over retrieved candidates (see CLAIM_RULES)."""
     facts = claim_facts(uid, ci, index, sims, th, pairs)
     if facts is None:
-        s = ci.sentence
-        return Unit(
-            id=uid,
-            kind="claim",
-            text=s.text,
-            start=s.start,
-            end=s.end,
-            line=s.line,
-            compared=ci.compared,
-            verdict="unsupported",
-            score=0.0,
-            reason="no source text to compare with",
-        )
+        return nothing_to_compare(uid, ci)
     for rule in CLAIM_RULES:
         unit = rule(facts, index, th)
         if unit is not None:
