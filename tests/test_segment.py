@@ -202,3 +202,36 @@ def test_datelines_bylines_and_titles_still_found_within_the_bound() -> None:
         ("byline", "By Jane Smith"),
         ("body", "The rate rose 5 %."),
     ]
+
+
+def test_a_list_of_unpunctuated_statements_is_judged_not_taken_for_headings() -> None:
+    """Short lines without a full stop, several in one block, are statements (a list, or copy
+    that lost its punctuation): body sentences. A line alone, or alone above its paragraph, is a
+    heading; bylines and Markdown headings keep their roles."""
+    text = (
+        "Fed raises rates\n\n"
+        "The Fed raised the target range to 4.5 to 5 percent\n"
+        "Inflation remains elevated\n"
+        "The banking system is sound and resilient\n\n"
+        "To discuss the treaty\n"
+        "The two leaders spoke for an hour and agreed to talk again soon.\n\n"
+        "# Background\n"
+        "## Details\n\n"
+        "By Jane Smith\n"
+        "The call lasted an hour\n"
+        "Both sides called it frank\n"
+    )
+    sents = segment(document_from_text(text, "t", "A"))
+    assert [(s.role, s.text) for s in sents] == [
+        ("heading", "Fed raises rates"),
+        ("body", "The Fed raised the target range to 4.5 to 5 percent"),
+        ("body", "Inflation remains elevated"),
+        ("body", "The banking system is sound and resilient"),
+        ("heading", "To discuss the treaty"),
+        ("body", "The two leaders spoke for an hour and agreed to talk again soon."),
+        ("heading", "Background"),
+        ("heading", "Details"),
+        ("byline", "By Jane Smith"),
+        ("body", "The call lasted an hour"),
+        ("body", "Both sides called it frank"),
+    ]

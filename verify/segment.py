@@ -63,6 +63,31 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
     yield from _split_lines(text, pos, len(text))
 
 
+def listed_lines(text: str) -> set[int]:
+    """Starts of the short unpunctuated lines that stand with others like them in one block
+    (no blank line between): a list of statements, each a sentence, never headings (a heading
+    stands alone, or alone above its paragraph). Bylines and Markdown headings do not count."""
+    out: set[int] = set()
+    pos = 0
+    bounds = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)] + [(len(text), len(text))]
+    for b_start, b_end in bounds:
+        lines = [s for s, e in _split_lines(text, pos, b_start) if _is_listed_line(text[s:e])]
+        if len(lines) >= 2:
+            out.update(lines)
+        pos = b_end
+    return out
+
+
+def _is_listed_line(line: str) -> bool:
+    return (
+        "\n" not in line
+        and "\r" not in line
+        and _is_heading_line(line)
+        and not _MD_HEADING.match(line)
+        and not (len(line) <= DATELINE_MAX_CHARS and _BYLINE.match(line))
+    )
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -295,10 +320,12 @@ def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
             )
         )
 
+    listed = set() if is_source else listed_lines(text)
     for para_no, (p_start, p_end) in enumerate(paragraphs(text)):
         para = text[p_start:p_end]
         md = _MD_HEADING.match(para)
-        if md or ("\n" not in para and "\r" not in para and _is_heading_line(para)):
+        heading_like = "\n" not in para and "\r" not in para and _is_heading_line(para)
+        if p_start not in listed and (md or heading_like):  # a listed line is a statement
             h_start = p_start + (md.end() if md else 0)
             if not is_source and len(para) <= DATELINE_MAX_CHARS and _BYLINE.match(para):
                 add(p_start, p_end, "byline", para_no)
