@@ -77,6 +77,11 @@ def main() -> None:
                 [*verify, "--pair-model", "none"],
                 base,
             ),
+            (
+                "verify --strength-model none, warm cache (strength by the lexicon: no classifier)",
+                [*verify, "--strength-model", "none"],
+                base,
+            ),
             ("verify --no-cache (ONNX export cached)", [*verify, "--no-cache"], base),
             ("verify, cold: empty cache dir (exports the model first)", verify, None),
             (
