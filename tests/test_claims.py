@@ -210,3 +210,35 @@ def test_hybrid_keeps_a_changed_number_in_a_near_copy_whatever_the_model_reads()
     assert c.verdict == "contradicted", c.reason
     assert [(e.article, e.source) for e in c.edits] == [("seven", "five")]
     assert "repeats the source word for word" in c.reason
+
+
+def test_a_near_copy_with_another_name_is_contradicted_naming_both():
+    """A source sentence repeated word for word but for a name ("Geneva" for "Helsinki") is
+    contradicted with both names as evidence, never "copied"; a title for a title ("Mr." for
+    "President") and the sentence's first word are no other name."""
+    from dataclasses import replace
+
+    from verify import Settings
+
+    source = (
+        "President Biden met President Putin in Helsinki on Friday to discuss the treaty.\n"
+        "Officials from both sides joined the talks in the afternoon.\n"
+    )
+
+    def judged(text: str):  # type: ignore[no-untyped-def]
+        report = verify_texts(
+            text,
+            [source],
+            replace(Settings(), claim_engine="hybrid"),
+            embedder=FakeEmbedder(),
+            pair_model=FakePairModel(),
+        )
+        return [u for u in report.units if u.kind == "claim"]
+
+    [c] = judged("President Biden met President Putin in Geneva on Friday to discuss the treaty.\n")
+    assert c.verdict == "contradicted", c.reason
+    assert [(e.article, e.source, e.kind) for e in c.edits] == [("Geneva", "Helsinki", "name")]
+    [c] = judged("Mr. Biden met President Putin in Helsinki on Friday to discuss the treaty.\n")
+    assert c.verdict == "copied", c.reason
+    [c] = judged("Diplomats from both sides joined the talks in the afternoon.\n")
+    assert c.verdict == "copied", c.reason

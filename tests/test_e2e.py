@@ -213,3 +213,40 @@ def test_a_changed_number_in_copied_speech_sentences_is_contradicted() -> None:
             report = verify_texts(claim + "\n", [text], Settings(), embedder=emb)
             verdicts = [u.verdict for u in report.units if u.kind == "claim"]
             assert verdicts and ("contradicted" in verdicts) == contradicted, (claim, verdicts)
+
+
+def test_a_near_copy_with_another_name_is_contradicted_with_the_packaged_models() -> None:
+    """Sentences of the seed's official text repeated with one name changed are contradicted
+    (never "copied"); repeated as they stand they are not."""
+    from verify import Settings, verify_texts
+    from verify.embed import load_embedder
+
+    official = (SEED / "official.txt").read_text(encoding="utf-8")
+    cases = [
+        (
+            "He also raised other matters of concern, including the SolarWinds hack, reports of "
+            "Russia placing bounties on United States soldiers in Afghanistan.",
+            "Afghanistan",
+            "Syria",
+        ),
+        (
+            "The leaders also discussed the United States’ unwavering commitment to the defense "
+            "of Japan under Article 5 of our security treaty, which includes the Senkaku Islands.",
+            "Senkaku",
+            "Kuril",
+        ),
+    ]
+    emb = load_embedder(None)
+    for sentence, name, other in cases:
+        assert name in official
+        for claim, contradicted in ((sentence.replace(name, other), True), (sentence, False)):
+            report = verify_texts(claim + "\n", [official], Settings(), embedder=emb)
+            units = [u for u in report.units if u.kind == "claim"]
+            assert [u.verdict == "contradicted" for u in units] == [contradicted], (
+                claim,
+                [(u.verdict, u.reason) for u in units],
+            )
+            if contradicted:
+                assert (other, name, "name") in [
+                    (e.article, e.source, e.kind) for e in units[0].edits
+                ]

@@ -14,7 +14,7 @@ from verify.pairclaims import PairScorer, score_candidates
 from verify.sources import SourceIndex
 
 #: Conflicts the verdict model cannot be trusted to read (it was trained on words, not values):
-#: in a near-copy they stand without its confirmation.
+#: in a near-copy they stand without its confirmation, as another name in a near-copy does.
 UNREAD_CONFLICTS = frozenset({"number", "date", "weekday"})
 
 
@@ -26,12 +26,15 @@ def judge_claim_hybrid(
     ``pair_conflict_min`` and above P(entailed), on a passage about the same thing); else the
     claim is judged again without the checks — except where the rest of the claim repeats the
     passage word for word and a number, date or weekday differs (the model cannot read values;
-    a near-copy that changes one is the plainest contradiction). Letting the model also
+    a near-copy that changes one is the plainest contradiction), and a near-copy that puts
+    another name in (claims.changed_names) stands as it is. Letting the model also
     contradict and upgrade claims was measured and did worse on real copy
     (benchmarks/RESULTS.md)."""
     unit = judge_claim(uid, ci, index, sims, th)
     if unit.verdict != "contradicted":
         return unit  # nothing to confirm: the model is not even loaded
+    if any(e.kind == "name" for e in unit.edits):
+        return unit  # word for word but for another name (found by aligning the whole claim)
     again = judge_claim(uid, ci, index, sims, th, checks=False)
     nearest = top_indices(sims.claim, 1)
     if (
