@@ -242,3 +242,47 @@ def test_a_near_copy_with_another_name_is_contradicted_naming_both():
     assert c.verdict == "copied", c.reason
     [c] = judged("Diplomats from both sides joined the talks in the afternoon.\n")
     assert c.verdict == "copied", c.reason
+
+
+def test_a_near_copy_with_a_word_of_the_opposite_sense_is_contradicted():
+    """ "Unemployment rose" for "fell", "failed" for "passed" in a sentence otherwise copied:
+    contradicted, naming both words (the verdict model reads some such pairs as entailment)."""
+    from dataclasses import replace
+
+    from verify import Settings
+
+    source = (
+        "The ministry said unemployment fell to 4.2 percent in March, the lowest level in years.\n"
+        "The bill passed the Senate by a vote of 52 to 48 on Thursday.\n"
+    )
+
+    def judged(text: str):  # type: ignore[no-untyped-def]
+        report = verify_texts(
+            text,
+            [source],
+            replace(Settings(), claim_engine="hybrid"),
+            embedder=FakeEmbedder(),
+            pair_model=FakePairModel(),
+        )
+        return [u for u in report.units if u.kind == "claim"]
+
+    [c] = judged(
+        "The ministry said unemployment rose to 4.2 percent in March, the lowest level in years.\n"
+    )
+    assert c.verdict == "contradicted", c.reason
+    assert [(e.article, e.source, e.kind) for e in c.edits] == [("rose", "fell", "word")]
+    assert "a word of the opposite sense" in c.reason
+    [c] = judged("The bill cleared the Senate by a vote of 52 to 48 on Thursday.\n")
+    assert c.verdict == "copied", c.reason
+
+
+def test_a_number_with_a_thousands_comma_is_not_cut_into_clauses():
+    from verify.clauses import split_clauses
+    from verify.normalize import normalize
+
+    norm = normalize("The company will cut 12,000 jobs by 9:30, the union said")
+    clauses = split_clauses(norm, [(0, len(norm.text))], 1)
+    assert [c.text for c in clauses] == [
+        "The company will cut 12,000 jobs by 9:30",
+        "the union said",
+    ]

@@ -13,13 +13,12 @@ import numpy as np
 from verify.align import top_indices
 from verify.clauses import Clause, split_clauses
 from verify.config import Thresholds
-from verify.conflicts import Conflict, find_conflicts
-from verify.edits import notation_kind
-from verify.judge import LexicalMatch, best_lexical
+from verify.conflicts import Conflict, changed_names, find_conflicts
+from verify.judge import best_lexical
 from verify.model import Document, Edit, Quote, Sentence, Span, Unit
 from verify.normalize import Normalized, normalize
 from verify.sources import SourceIndex
-from verify.tokens import Token, is_name, stem
+from verify.tokens import Token, stem
 
 
 @dataclass
@@ -232,8 +231,8 @@ def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | 
         return None
     al = lex_match.alignment
     ev = index.passage_evidence(lex_match.passage, al.similarity, al.window_start, al.window_end)
-    names = changed_names(f.ci.tokens, lex_match) if f.checks else []
-    if names:  # word for word but for a name: the plainest contradiction after a number
+    names = changed_names(f.ci.tokens, lex_match.passage.tokens, al.ops) if f.checks else []
+    if names:  # word for word but for a name or an opposite: as plain as a changed number
         what = "; ".join(f"{c.article!r} vs {c.source!r}" for c in names)
         return f.unit(
             verdict="contradicted",
@@ -241,7 +240,7 @@ def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | 
             evidence=(ev,),
             edits=tuple(Edit("replace", c.article, c.source, True, c.kind) for c in names),
             reason=f"repeats a source passage word for word ({al.similarity:.0%} of words) but "
-            f"for another name: {what}",
+            f"for {_CHANGED[names[0].kind]}: {what}",
         )
     return f.unit(
         verdict="copied",
@@ -252,45 +251,7 @@ def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | 
     )
 
 
-#: Capitalised words that are titles, not names: "Mr. Biden" for "President Biden" is no
-#: other name.
-TITLE_WORDS = frozenset(
-    """mr mrs ms dr president vice secretary minister senator sen rep representative gov governor
-    general gen prime chancellor king queen prince princess sir lady lord judge justice chairman
-    chairwoman chair mayor ambassador director professor prof rev reverend pope saint st
-    leader spokesman spokeswoman spokesperson official officials""".split()
-)
-
-
-def _named(t: Token) -> bool:
-    """A name, not a title, nor a dotted abbreviation ("U.S.", which also stands for
-    "American")."""
-    return is_name(t.text) and t.key.rstrip(".") not in TITLE_WORDS and t.text.count(".") < 2
-
-
-def changed_names(tokens: Sequence[Token], match: LexicalMatch) -> list[Conflict]:
-    """Names the claim puts in place of other names of the passage it repeats word for word
-    ("to Madrid" for "to Brussels"); a sentence's first word, a title and another notation of
-    the same name ("U.N." for "United Nations") are not."""
-    out = []
-    p = match.passage
-    for op in match.alignment.ops:
-        if op.tag != "replace":
-            continue
-        art = tokens[op.art_start : op.art_end]
-        src = p.tokens[op.src_start : op.src_end]
-        src_keys = {t.key for t in src}
-        art_keys = {t.key for t in art}
-        ours = [t for i, t in enumerate(art, op.art_start) if i and _named(t)]
-        theirs = [t for i, t in enumerate(src, op.src_start) if i and _named(t)]
-        a_text, s_text = " ".join(t.text for t in art), " ".join(t.text for t in src)
-        if (
-            [t for t in ours if t.key not in src_keys]
-            and [t for t in theirs if t.key not in art_keys]
-            and notation_kind(a_text, s_text) is None  # "U.N." for "United Nations"
-        ):
-            out.append(Conflict(a_text, s_text, "name"))
-    return out
+_CHANGED = {"name": "another name", "word": "a word of the opposite sense"}
 
 
 def cosine_supported(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | None:

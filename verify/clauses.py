@@ -29,7 +29,8 @@ class Clause:
 
 
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\[\]\"]|\s-\s|\s(?=(?:and|but|while|whereas|including|which|who|because|although|though|"
+    r"[;()\[\]\"]|(?<!\d)[,:]|[,:](?!\d)|\s-\s"  # not the comma of "12,000"
+    r"|\s(?=(?:and|but|while|whereas|including|which|who|because|although|though|"
     r"after|before|since|amid|despite|as well as|according to)\b)",
     re.IGNORECASE,
 )

@@ -1,6 +1,8 @@
 """Deterministic disagreements between a claim and a source passage about the same thing:
 a number with the same unit (compared by value: "about 1,500", "at least 1,750", "$1.2 billion"),
-a date, a weekday, or a negation. Conflict kinds: number, date, weekday, negation."""
+a date, a weekday, or a negation; and, in a claim that repeats a passage word for word, another
+name or a word of the opposite sense. Conflict kinds: number, date, weekday, negation, name,
+word."""
 
 from __future__ import annotations
 
@@ -8,7 +10,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from verify.tokens import MONTHS, WEEKDAYS, Token, is_content, is_negation, number_value, stem
+from verify.align import Op
+from verify.edits import notation_kind
+from verify.tokens import (
+    MONTHS,
+    WEEKDAYS,
+    Token,
+    is_content,
+    is_name,
+    is_negation,
+    number_value,
+    stem,
+)
 
 
 @dataclass
@@ -211,3 +224,96 @@ def find_conflicts(claim: Sequence[Token], source: Sequence[Token]) -> list[Conf
                 )
             )
     return conflicts
+
+
+#: Capitalised words that are titles, not names: "Mr. Biden" for "President Biden" is no
+#: other name.
+TITLE_WORDS = frozenset(
+    """mr mrs ms dr president vice secretary minister senator sen rep representative gov governor
+    general gen prime chancellor king queen prince princess sir lady lord judge justice chairman
+    chairwoman chair mayor ambassador director professor prof rev reverend pope saint st
+    leader spokesman spokeswoman spokesperson official officials""".split()
+)
+
+
+def _named(t: Token) -> bool:
+    """A name, not a title, nor a dotted abbreviation ("U.S.", which also stands for
+    "American")."""
+    return is_name(t.text) and t.key.rstrip(".") not in TITLE_WORDS and t.text.count(".") < 2
+
+
+def _opposites(*groups: tuple[str, str]) -> frozenset[tuple[str, str]]:
+    out = set()
+    for one, other in groups:
+        for a in one.split():
+            for b in other.split():
+                out |= {(a, b), (b, a)}
+    return frozenset(out)
+
+
+#: Words of opposite sense, as news copy flips them ("unemployment rose" for "fell"); the
+#: verdict model reads several of these pairs as entailment, so a copy that swaps one is a
+#: conflict of kind "word" by this list.
+OPPOSITES = _opposites(
+    ("rise rises rising rose risen", "fall falls falling fell fallen"),
+    ("increase increases increasing increased", "decrease decreases decreasing decreased"),
+    ("up", "down"),
+    ("higher", "lower"),
+    ("highest", "lowest"),
+    ("gain gains gained gaining", "loss losses lose loses lost losing"),
+    ("win wins won winning", "lose loses lost losing"),
+    ("pass passes passed passing", "fail fails failed failing"),
+    ("approve approves approved approving", "reject rejects rejected rejecting"),
+    ("accept accepts accepted accepting", "reject rejects rejected rejecting"),
+    ("support supports supported supporting", "oppose opposes opposed opposing"),
+    ("grow grows grew grown growing", "shrink shrinks shrank shrunk shrinking"),
+    ("expand expands expanded expanding", "contract contracts contracted contracting"),
+    ("raise raises raised raising", "lower lowers lowered lowering cut cuts cutting"),
+    ("open opens opened opening", "close closes closed closing"),
+    ("strengthen strengthens strengthened", "weaken weakens weakened"),
+    ("improve improves improved improving", "worsen worsens worsened worsening"),
+    ("above", "below"),
+    ("largest biggest", "smallest"),
+    ("best", "worst"),
+    ("maximum", "minimum"),
+    ("majority", "minority"),
+    ("guilty", "innocent"),
+    ("legal", "illegal"),
+    ("convicted", "acquitted"),
+    ("confirm confirms confirmed", "deny denies denied"),
+    ("agree agrees agreed", "refuse refuses refused"),
+    ("positive", "negative"),
+    ("buy buys bought buying", "sell sells sold selling"),
+    ("surplus", "deficit"),
+    ("before", "after"),
+    ("earlier", "later"),
+)
+
+
+def changed_names(
+    tokens: Sequence[Token], source: Sequence[Token], ops: Sequence[Op]
+) -> list[Conflict]:
+    """Names the claim puts in place of other names of the passage it repeats word for word
+    ("to Madrid" for "to Brussels"; a sentence's first word, a title and another notation of
+    the same name, "U.N." for "United Nations", are not), and words of the opposite sense
+    (``OPPOSITES``: "rose" for "fell"), as conflicts of kind "name" and "word"."""
+    out = []
+    for op in ops:
+        if op.tag != "replace":
+            continue
+        art = tokens[op.art_start : op.art_end]
+        src = source[op.src_start : op.src_end]
+        src_keys = {t.key for t in src}
+        art_keys = {t.key for t in art}
+        ours = [t for i, t in enumerate(art, op.art_start) if i and _named(t)]
+        theirs = [t for i, t in enumerate(src, op.src_start) if i and _named(t)]
+        a_text, s_text = " ".join(t.text for t in art), " ".join(t.text for t in src)
+        if (
+            [t for t in ours if t.key not in src_keys]
+            and [t for t in theirs if t.key not in art_keys]
+            and notation_kind(a_text, s_text) is None  # "U.N." for "United Nations"
+        ):
+            out.append(Conflict(a_text, s_text, "name"))
+        elif any((a, b) in OPPOSITES for a in art_keys - src_keys for b in src_keys - art_keys):
+            out.append(Conflict(a_text, s_text, "word"))
+    return out

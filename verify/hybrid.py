@@ -33,8 +33,8 @@ def judge_claim_hybrid(
     unit = judge_claim(uid, ci, index, sims, th)
     if unit.verdict != "contradicted":
         return unit  # nothing to confirm: the model is not even loaded
-    if any(e.kind == "name" for e in unit.edits):
-        return unit  # word for word but for another name (found by aligning the whole claim)
+    if any(e.kind in ("name", "word") for e in unit.edits):
+        return unit  # word for word but for another name or an opposite (claims.changed_names)
     again = judge_claim(uid, ci, index, sims, th, checks=False)
     nearest = top_indices(sims.claim, 1)
     if (
