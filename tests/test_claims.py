@@ -216,24 +216,13 @@ def test_a_near_copy_with_another_name_is_contradicted_naming_both():
     """A source sentence repeated word for word but for a name ("Geneva" for "Helsinki") is
     contradicted with both names as evidence, never "copied"; a title for a title ("Mr." for
     "President") and the sentence's first word are no other name."""
-    from dataclasses import replace
-
-    from verify import Settings
-
     source = (
         "President Biden met President Putin in Helsinki on Friday to discuss the treaty.\n"
         "Officials from both sides joined the talks in the afternoon.\n"
     )
 
     def judged(text: str):  # type: ignore[no-untyped-def]
-        report = verify_texts(
-            text,
-            [source],
-            replace(Settings(), claim_engine="hybrid"),
-            embedder=FakeEmbedder(),
-            pair_model=FakePairModel(),
-        )
-        return [u for u in report.units if u.kind == "claim"]
+        return claims(text, (source,), engine="hybrid")
 
     [c] = judged("President Biden met President Putin in Geneva on Friday to discuss the treaty.\n")
     assert c.verdict == "contradicted", c.reason
@@ -247,24 +236,13 @@ def test_a_near_copy_with_another_name_is_contradicted_naming_both():
 def test_a_near_copy_with_a_word_of_the_opposite_sense_is_contradicted():
     """ "Unemployment rose" for "fell", "failed" for "passed" in a sentence otherwise copied:
     contradicted, naming both words (the verdict model reads some such pairs as entailment)."""
-    from dataclasses import replace
-
-    from verify import Settings
-
     source = (
         "The ministry said unemployment fell to 4.2 percent in March, the lowest level in years.\n"
         "The bill passed the Senate by a vote of 52 to 48 on Thursday.\n"
     )
 
     def judged(text: str):  # type: ignore[no-untyped-def]
-        report = verify_texts(
-            text,
-            [source],
-            replace(Settings(), claim_engine="hybrid"),
-            embedder=FakeEmbedder(),
-            pair_model=FakePairModel(),
-        )
-        return [u for u in report.units if u.kind == "claim"]
+        return claims(text, (source,), engine="hybrid")
 
     [c] = judged(
         "The ministry said unemployment rose to 4.2 percent in March, the lowest level in years.\n"
