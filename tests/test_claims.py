@@ -249,7 +249,7 @@ def test_a_near_copy_with_a_word_of_the_opposite_sense_is_contradicted():
     )
     assert c.verdict == "contradicted", c.reason
     assert [(e.article, e.source, e.kind) for e in c.edits] == [("rose", "fell", "word")]
-    assert "a word of the opposite sense" in c.reason
+    assert "'rose' vs 'fell'" in c.reason
     [c] = judged("The bill cleared the Senate by a vote of 52 to 48 on Thursday.\n")
     assert c.verdict == "copied", c.reason
 

@@ -310,6 +310,18 @@ def test_pair_passages_built_from_their_sentences_equal_a_fresh_normalisation() 
         ("three quarters, 3/4 of voters, agreed", "0.75 of voters agreed", None),
         ("the youngest was younger than 45 years", "the youngest was 39 years", None),
         ("the youngest was older than 45 years", "the youngest was 39 years", "number"),
+        # a word of the opposite sense over mostly shared words (conflicts.OPPOSITES)
+        (
+            "Imports from China grew by a lot last year",
+            "Exports to China grew by a lot last year",
+            "word",
+        ),
+        (
+            "The Senate rejected the nominee on Tuesday",
+            "The Senate confirmed the nominee on Tuesday",
+            "word",
+        ),
+        ("Prices rose sharply in the north", "The army fell back to the river", None),
     ],
 )
 def test_numbers_compare_by_value_and_conflicts_name_their_kind(claim, source, conflict):

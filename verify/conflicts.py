@@ -223,7 +223,32 @@ def find_conflicts(claim: Sequence[Token], source: Sequence[Token]) -> list[Conf
                     "negation",
                 )
             )
+    conflicts += _opposite_words(claim, source)
     return conflicts
+
+
+def _opposite_words(claim: Sequence[Token], source: Sequence[Token]) -> list[Conflict]:
+    """A word of the claim whose opposite (``OPPOSITES``) the passage has instead, where the
+    two share most of the claim's content words (as for negation)."""
+    c_keys = {t.key for t in claim}
+    s_keys = {t.key for t in source}
+    pair = next(
+        (
+            (a, b)
+            for a in sorted(c_keys - s_keys)
+            for b in sorted(s_keys - c_keys)
+            if (a, b) in OPPOSITES
+        ),
+        None,
+    )
+    if pair is None:
+        return []
+    c_stems = {stem(t.key) for t in claim if is_content(t.key)}
+    s_stems = {stem(t.key) for t in source if is_content(t.key)}
+    if not c_stems or len(c_stems & s_stems) / len(c_stems) < 0.5:
+        return []
+    shown = {t.key: t.text for t in (*claim, *source)}
+    return [Conflict(shown[pair[0]], shown[pair[1]], "word")]
 
 
 #: Capitalised words that are titles, not names: "Mr. Biden" for "President Biden" is no
@@ -280,10 +305,11 @@ OPPOSITES = _opposites(
     ("guilty", "innocent"),
     ("legal", "illegal"),
     ("convicted", "acquitted"),
-    ("confirm confirms confirmed", "deny denies denied"),
+    ("confirm confirms confirmed", "deny denies denied reject rejects rejected"),
     ("agree agrees agreed", "refuse refuses refused"),
     ("positive", "negative"),
     ("buy buys bought buying", "sell sells sold selling"),
+    ("import imports imported", "export exports exported"),
     ("surplus", "deficit"),
     ("before", "after"),
     ("earlier", "later"),

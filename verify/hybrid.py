@@ -15,7 +15,7 @@ from verify.sources import SourceIndex
 
 #: Conflicts the verdict model cannot be trusted to read (it was trained on words, not values):
 #: in a near-copy they stand without its confirmation, as another name in a near-copy does.
-UNREAD_CONFLICTS = frozenset({"number", "date", "weekday"})
+UNREAD_CONFLICTS = frozenset({"number", "date", "weekday", "word"})
 
 
 def judge_claim_hybrid(
@@ -24,17 +24,16 @@ def judge_claim_hybrid(
     """The cosine rules, with the verdict model as a second reader of contradictions: one the
     checks find stands only where the model leans that way (P(contradicted) at least
     ``pair_conflict_min`` and above P(entailed), on a passage about the same thing); else the
-    claim is judged again without the checks — except where the rest of the claim repeats the
-    passage word for word and a number, date or weekday differs (the model cannot read values;
-    a near-copy that changes one is the plainest contradiction), and a near-copy that puts
-    another name in (claims.changed_names) stands as it is. Letting the model also
-    contradict and upgrade claims was measured and did worse on real copy
-    (benchmarks/RESULTS.md)."""
+    claim is judged again without the checks. What the model cannot be trusted to read stands
+    without it: a changed number, date or weekday where the rest of the claim repeats the
+    passage word for word, another name in such a copy, and a word of the opposite sense
+    ("rose" for "fell"; conflicts.OPPOSITES). Letting the model also contradict and upgrade
+    claims was measured and did worse on real copy (benchmarks/RESULTS.md)."""
     unit = judge_claim(uid, ci, index, sims, th)
     if unit.verdict != "contradicted":
         return unit  # nothing to confirm: the model is not even loaded
     if any(e.kind in ("name", "word") for e in unit.edits):
-        return unit  # word for word but for another name or an opposite (claims.changed_names)
+        return unit  # another name in a copy, or an opposite (conflicts.changed_names, OPPOSITES)
     again = judge_claim(uid, ci, index, sims, th, checks=False)
     nearest = top_indices(sims.claim, 1)
     if (
