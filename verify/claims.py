@@ -232,7 +232,7 @@ def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | 
     al = lex_match.alignment
     ev = index.passage_evidence(lex_match.passage, al.similarity, al.window_start, al.window_end)
     names = changed_names(f.ci.tokens, lex_match.passage.tokens, al.ops) if f.checks else []
-    if names:  # word for word but for a name or an opposite: as plain as a changed number
+    if names:  # word for word but for a name: as plain a contradiction as a changed number
         what = "; ".join(f"{c.article!r} vs {c.source!r}" for c in names)
         return f.unit(
             verdict="contradicted",
@@ -240,7 +240,7 @@ def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | 
             evidence=(ev,),
             edits=tuple(Edit("replace", c.article, c.source, True, c.kind) for c in names),
             reason=f"repeats a source passage word for word ({al.similarity:.0%} of words) but "
-            f"for {_CHANGED[names[0].kind]}: {what}",
+            f"for another name: {what}",
         )
     return f.unit(
         verdict="copied",
@@ -249,9 +249,6 @@ def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | 
         reason=f"repeats a source passage nearly word for word ({al.similarity:.0%} "
         "of words) without quotation marks",
     )
-
-
-_CHANGED = {"name": "another name", "word": "a word of the opposite sense"}
 
 
 def cosine_supported(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | None:

@@ -1,8 +1,8 @@
 """Deterministic disagreements between a claim and a source passage about the same thing:
 a number with the same unit (compared by value: "about 1,500", "at least 1,750", "$1.2 billion"),
-a date, a weekday, or a negation; and, in a claim that repeats a passage word for word, another
-name or a word of the opposite sense. Conflict kinds: number, date, weekday, negation, name,
-word."""
+a date, a weekday, a negation or a word of the opposite sense; and, in a claim that repeats a
+passage word for word, another name. Conflict kinds: number, date, weekday, negation, word,
+name."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from verify.align import Op
 from verify.edits import notation_kind
 from verify.tokens import (
+    CURRENCY_SIGNS,
     MONTHS,
     WEEKDAYS,
     Token,
@@ -114,7 +115,7 @@ def _numbers(tokens: Sequence[Token]) -> list[Number]:
             )
         shown = t.text + "".join("/" + u.text for u in tokens[i + 1 : j + 1] if u.key.isdigit())
         sign = tokens[j].mark if tokens[j].mark == "%" else ""
-        if t.mark in _CURRENCY_SIGNS:
+        if t.mark in CURRENCY_SIGNS:
             shown = t.mark + shown
         out.append(Number(v, _UNIT_WORDS.get(nxt, nxt) if nxt else None, i, bound, shown + sign))
         ends.append(j)
@@ -129,7 +130,6 @@ def _numbers(tokens: Sequence[Token]) -> list[Number]:
 #: The unit a sign gives a number ("5%", "$3"), and unit words that mean the same.
 _SIGN_UNIT = {"%": "percent", "$": "dollar", "\u20ac": "euro", "\u00a3": "pound", "\u00a5": "yen"}
 _UNIT_WORDS = {"pct": "percent", "dollars": "dollar", "euros": "euro", "pounds": "pound"}
-_CURRENCY_SIGNS = frozenset("$\u20ac\u00a3\u00a5")
 _MIXED = re.compile(r"^(\d+)-(\d+)$")
 
 
@@ -213,9 +213,7 @@ def find_conflicts(claim: Sequence[Token], source: Sequence[Token]) -> list[Conf
     c_neg = [t for t in claim if is_negation(t.key)]
     s_neg = [t for t in source if is_negation(t.key)]
     if bool(c_neg) != bool(s_neg):
-        c_stems = {stem(t.key) for t in claim if is_content(t.key)}
-        s_stems = {stem(t.key) for t in source if is_content(t.key)}
-        if c_stems and len(c_stems & s_stems) / len(c_stems) >= 0.5:
+        if _shares_most_words(claim, source):
             conflicts.append(
                 Conflict(
                     c_neg[0].text if c_neg else "(no negation)",
@@ -225,6 +223,14 @@ def find_conflicts(claim: Sequence[Token], source: Sequence[Token]) -> list[Conf
             )
     conflicts += _opposite_words(claim, source)
     return conflicts
+
+
+def _shares_most_words(claim: Sequence[Token], source: Sequence[Token]) -> bool:
+    """Whether the passage holds at least half the claim's content words (by stem): the two
+    are about the same thing, so a negation or an opposite on one side only is a conflict."""
+    c_stems = {stem(t.key) for t in claim if is_content(t.key)}
+    s_stems = {stem(t.key) for t in source if is_content(t.key)}
+    return bool(c_stems) and len(c_stems & s_stems) / len(c_stems) >= 0.5
 
 
 def _opposite_words(claim: Sequence[Token], source: Sequence[Token]) -> list[Conflict]:
@@ -241,11 +247,7 @@ def _opposite_words(claim: Sequence[Token], source: Sequence[Token]) -> list[Con
         ),
         None,
     )
-    if pair is None:
-        return []
-    c_stems = {stem(t.key) for t in claim if is_content(t.key)}
-    s_stems = {stem(t.key) for t in source if is_content(t.key)}
-    if not c_stems or len(c_stems & s_stems) / len(c_stems) < 0.5:
+    if pair is None or not _shares_most_words(claim, source):
         return []
     shown = {t.key: t.text for t in (*claim, *source)}
     return [Conflict(shown[pair[0]], shown[pair[1]], "word")]
@@ -277,7 +279,7 @@ def _opposites(*groups: tuple[str, str]) -> frozenset[tuple[str, str]]:
 
 
 #: Words of opposite sense, as news copy flips them ("unemployment rose" for "fell"); the
-#: verdict model reads several of these pairs as entailment, so a copy that swaps one is a
+#: verdict model reads several of these pairs as entailment, so a claim that swaps one is a
 #: conflict of kind "word" by this list.
 OPPOSITES = _opposites(
     ("rise rises rising rose risen", "fall falls falling fell fallen"),
@@ -321,8 +323,7 @@ def changed_names(
 ) -> list[Conflict]:
     """Names the claim puts in place of other names of the passage it repeats word for word
     ("to Madrid" for "to Brussels"; a sentence's first word, a title and another notation of
-    the same name, "U.N." for "United Nations", are not), and words of the opposite sense
-    (``OPPOSITES``: "rose" for "fell"), as conflicts of kind "name" and "word"."""
+    the same name, "U.N." for "United Nations", are not), as conflicts of kind "name"."""
     out = []
     for op in ops:
         if op.tag != "replace":
@@ -340,6 +341,4 @@ def changed_names(
             and notation_kind(a_text, s_text) is None  # "U.N." for "United Nations"
         ):
             out.append(Conflict(a_text, s_text, "name"))
-        elif any((a, b) in OPPOSITES for a in art_keys - src_keys for b in src_keys - art_keys):
-            out.append(Conflict(a_text, s_text, "word"))
     return out

@@ -14,8 +14,9 @@ from verify.pairclaims import PairScorer, score_candidates
 from verify.sources import SourceIndex
 
 #: Conflicts the verdict model cannot be trusted to read (it was trained on words, not values):
-#: in a near-copy they stand without its confirmation, as another name in a near-copy does.
-UNREAD_CONFLICTS = frozenset({"number", "date", "weekday", "word"})
+#: in a near-copy they stand without its confirmation (another name in a copy, and a word of
+#: the opposite sense, stand anywhere: see judge_claim_hybrid).
+UNREAD_CONFLICTS = frozenset({"number", "date", "weekday"})
 
 
 def judge_claim_hybrid(

@@ -56,26 +56,25 @@ _WORD = re.compile(r"\w+")
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each paragraph, white space trimmed."""
+    for block in _blocks(text):
+        yield from block
+
+
+def _blocks(text: str) -> Iterator[list[tuple[int, int]]]:
+    """The paragraphs of each block of text between blank lines."""
     pos = 0
     for m in _BLANK_LINE.finditer(text):
-        yield from _split_lines(text, pos, m.start())
+        yield list(_split_lines(text, pos, m.start()))
         pos = m.end()
-    yield from _split_lines(text, pos, len(text))
+    yield list(_split_lines(text, pos, len(text)))
 
 
-def listed_lines(text: str) -> set[int]:
-    """Starts of the short unpunctuated lines that stand with others like them in one block
+def _listed(text: str, block: list[tuple[int, int]]) -> set[int]:
+    """Starts of the short unpunctuated lines of a block that stand with others like them
     (no blank line between): a list of statements, each a sentence, never headings (a heading
     stands alone, or alone above its paragraph). Bylines and Markdown headings do not count."""
-    out: set[int] = set()
-    pos = 0
-    bounds = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)] + [(len(text), len(text))]
-    for b_start, b_end in bounds:
-        lines = [s for s, e in _split_lines(text, pos, b_start) if _is_listed_line(text[s:e])]
-        if len(lines) >= 2:
-            out.update(lines)
-        pos = b_end
-    return out
+    lines = {s for s, e in block if _is_listed_line(text[s:e])}
+    return lines if len(lines) >= 2 else set()
 
 
 def _is_listed_line(line: str) -> bool:
@@ -320,8 +319,12 @@ def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
             )
         )
 
-    listed = set() if is_source else listed_lines(text)
-    for para_no, (p_start, p_end) in enumerate(paragraphs(text)):
+    paras: list[tuple[int, int]] = []
+    listed: set[int] = set()
+    for block in _blocks(text):
+        paras += block
+        listed |= set() if is_source else _listed(text, block)
+    for para_no, (p_start, p_end) in enumerate(paras):
         para = text[p_start:p_end]
         md = _MD_HEADING.match(para)
         heading_like = "\n" not in para and "\r" not in para and _is_heading_line(para)

@@ -38,7 +38,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return out
 
 
-_CURRENCY = "$\u20ac\u00a3\u00a5"
+#: Currency signs a number may carry (its ``mark``).
+CURRENCY_SIGNS = "$\u20ac\u00a3\u00a5"
 
 
 def _mark(text: str, start: int, end: int) -> str:
@@ -49,7 +50,7 @@ def _mark(text: str, start: int, end: int) -> str:
         return "%"
     if after[:1] == "/" and after[1:2].isdigit():
         return "/"
-    if start and text[start - 1] in _CURRENCY:
+    if start and text[start - 1] in CURRENCY_SIGNS:
         return text[start - 1]
     return ""
 
