@@ -264,3 +264,38 @@ def test_a_number_with_a_thousands_comma_is_not_cut_into_clauses():
         "The company will cut 12,000 jobs by 9:30",
         "the union said",
     ]
+
+
+def test_a_claim_carrying_a_quotation_found_in_the_source_is_partial():
+    # the framing is nowhere in the seed readouts; the quotation stands in them word for word
+    text = (
+        "Over a frosty dinner the mayor of Anchorage mocked the summit planners, who promised "
+        "to “maintain transparent and consistent communication going forward.”\n"
+    )
+    for engine in ("hybrid", "pairs"):
+        [c] = claims(text, engine=engine)
+        assert c.verdict == "partial", (engine, c.reason)
+        assert "Q1" in c.reason
+        assert any("transparent and consistent communication" in e.text for e in c.evidence)
+        assert [s.text for s in c.unsupported_spans] == [
+            "Over a frosty dinner the mayor of Anchorage mocked the summit planners, who promised to"
+        ]
+
+
+def test_a_quotation_too_short_to_prove_anything_does_not_bear_the_claim_out():
+    # "going forward" stands in the seed, but two words stand in unrelated texts by chance
+    [c] = claims(
+        "Over a frosty dinner the mayor of Anchorage mocked the summit planners for promising "
+        "to keep talking “going forward.”\n",
+        engine="hybrid",
+    )
+    assert c.verdict == "unsupported", c.reason
+
+
+def test_a_quotation_the_source_does_not_hold_does_not_bear_the_claim_out():
+    [c] = claims(
+        "Over a frosty dinner the mayor of Anchorage mocked the summit planners, who promised "
+        "to “keep the shipyards of Murmansk open through every winter.”\n",
+        engine="hybrid",
+    )
+    assert c.verdict == "unsupported", c.reason

@@ -250,3 +250,46 @@ def test_a_near_copy_with_another_name_is_contradicted_with_the_packaged_models(
                 assert (other, name, "name") in [
                     (e.article, e.source, e.kind) for e in units[0].edits
                 ]
+
+
+def test_a_claim_carrying_a_speech_quotation_is_partial_with_the_packaged_models() -> None:
+    """A report's framing around a sentence quoted word for word from a presidential speech:
+    the quotation is verbatim and the claim partial (the framing highlighted), not
+    "unsupported"; around two words of it (found anywhere by chance) it stays unsupported."""
+    import re
+
+    from tests.conftest import DEV, need
+    from verify import Settings, verify_texts
+    from verify.embed import load_embedder
+    from verify.stores import MemoStore, SourceEmbedder
+
+    frame = "At a ceremony that drew protesters from three counties, the orchestra fell silent as"
+    files = sorted(need(DEV / "presidential_speeches" / "data").glob("*.txt"))[::150]
+    emb = SourceEmbedder(load_embedder(None), [MemoStore()])  # each speech encoded once
+    checked = 0
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        sentence = next(
+            (
+                s
+                for s in re.split(r"(?<=[.!?])\s+", text)
+                if 8 <= len(s.split()) <= 16 and not re.search('[\n"\u201c\u201d\u2018\u2019]', s)
+            ),
+            None,
+        )
+        if sentence is None:
+            continue
+        short = " ".join(sentence.split()[:2])
+        for quoted, partial in ((sentence, True), (short, False)):
+            article = f"{frame} the president said “{quoted}”\n"
+            report = verify_texts(article, [text], Settings(), embedder=emb)
+            [quote] = [u for u in report.units if u.kind == "quote"]
+            [claim] = [u for u in report.units if u.kind == "claim"]
+            assert quote.verdict == "verbatim", (quoted, quote.reason)
+            assert (claim.verdict == "partial") == partial, (quoted, claim.verdict, claim.reason)
+            if partial:  # the framing, and only the framing, is highlighted
+                spans = [s.text for s in claim.unsupported_spans]
+                assert spans and all(s in frame for s in spans), spans
+                assert "drew protesters from three counties" in " ".join(spans)
+        checked += 1
+    assert checked >= 5

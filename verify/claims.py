@@ -18,7 +18,7 @@ from verify.judge import best_lexical
 from verify.model import Document, Edit, Quote, Sentence, Span, Unit
 from verify.normalize import Normalized, normalize
 from verify.sources import SourceIndex
-from verify.tokens import Token, stem
+from verify.tokens import Token, stem, tokenize
 
 
 @dataclass
@@ -28,6 +28,7 @@ class ClaimInput:
     segments: list[tuple[int, int]]  # normalised spans outside quotations
     clauses: list[Clause]
     compared: str
+    quotes: tuple[Quote, ...] = ()  # the quotations the sentence carries (judged on their own)
 
     @property
     def tokens(self) -> list[Token]:
@@ -66,7 +67,7 @@ def prepare_claim(
     if content < th.min_claim_words:
         return None
     compared = " \u2026 ".join(c.text for c in clauses)
-    return ClaimInput(sentence, norm, segments, clauses, compared)
+    return ClaimInput(sentence, norm, segments, clauses, compared, tuple(quotes))
 
 
 def lexical_support(clause_stems: Sequence[str], sentence_stems: frozenset[str]) -> float:
@@ -280,7 +281,7 @@ def cosine_supported(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit
             f"threshold {th.support_min:.2f})",
         )
     spans = tuple(
-        Span(v.clause.start, v.clause.end, clause_text(index, f.ci, v.clause))
+        Span(v.clause.start, v.clause.end, clause_text(f.ci, v.clause))
         for v in verdicts
         if not v.supported
     )
@@ -324,6 +325,43 @@ COSINE_RULES: tuple[Callable[[CosineFacts, SourceIndex, Thresholds], Unit | None
 )
 
 
-def clause_text(index: SourceIndex, ci: ClaimInput, clause: Clause) -> str:
+def clause_text(ci: ClaimInput, clause: Clause) -> str:
     """The clause as the copy writes it."""
     return ci.sentence.text[clause.start - ci.sentence.start : clause.end - ci.sentence.start]
+
+
+#: Quotation verdicts that say the quoted words, or their sense, stand in a source.
+FOUND_QUOTES = ("verbatim", "altered", "paraphrased")
+
+
+def credit_quotations(
+    unit: Unit, ci: ClaimInput, quote_units: Sequence[Unit], th: Thresholds
+) -> Unit:
+    """An unsupported claim that carries a quotation found in the sources, of at least
+    ``quote_evidence_min_words`` words, is partial: the quotation is borne out (its own unit
+    says how faithfully), the claim's own words are highlighted as not."""
+    if unit.verdict != "unsupported":
+        return unit
+    found = [
+        u
+        for u in quote_units
+        if u.verdict in FOUND_QUOTES
+        and u.evidence
+        and len(tokenize(u.text)) >= th.quote_evidence_min_words
+    ]
+    if not found:
+        return unit
+    quoted = sum(len(tokenize(u.text)) for u in found)
+    own = sum(len(c.tokens) for c in ci.clauses)
+    spans = tuple(Span(c.start, c.end, clause_text(ci, c)) for c in ci.clauses)
+    ids = ", ".join(f"{u.id}: {u.verdict}" for u in found)
+    return replace(
+        unit,
+        verdict="partial",
+        score=quoted / max(1, quoted + own),
+        evidence=tuple(e for u in found for e in u.evidence[:1]),
+        unsupported_spans=spans,
+        reason=f"the quoted words are in the sources ({ids}); the highlighted words around them "
+        f"are not: their nearest passage scores {unit.score:.2f}, below the support threshold "
+        f"{th.support_min:.2f}",
+    )

@@ -84,6 +84,12 @@ class Thresholds:
     # A claim sentence with fewer content words than this outside its quotations
     # and attribution ("he added,") is not judged as a claim.
     min_claim_words: int = 2
+    # A quotation found in the sources (verbatim, altered or paraphrased) of at least this many
+    # words bears out the claim sentence that carries it: an unsupported claim with one is
+    # partial. Shorter ones prove nothing: a 2-word phrase of one presidential speech stands in
+    # another by chance 17% of the time, a 3-word one 2.2% (below 1 in 20); calibrated by
+    # benchmarks/quote_evidence.py on the dev speeches (benchmarks/RESULTS.md).
+    quote_evidence_min_words: int = 3
     # --- the pair (verdict) model: probabilities, calibrated on the held-out calibration
     # pairs and the MNLI/RTE fit samples by benchmarks/pair_model.py --fit (grid and figures
     # in benchmarks/RESULTS.md and benchmarks/pair_model.json) ---

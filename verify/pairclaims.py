@@ -272,7 +272,7 @@ def rule_parts(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit | None
             f"threshold {th.pair_clause_entail_min:.2f})",
         )
     spans = tuple(
-        Span(r.clause.start, r.clause.end, clause_text(index, f.ci, r.clause))
+        Span(r.clause.start, r.clause.end, clause_text(f.ci, r.clause))
         for r in f.clauses
         if not r.entailed(th)
     )

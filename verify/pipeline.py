@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from verify.claims import ClaimInput, ClaimSims, judge_claim, prepare_claim
+from verify.claims import ClaimInput, ClaimSims, credit_quotations, judge_claim, prepare_claim
 from verify.config import MAX_SENTENCE_CHARS, Settings, Thresholds
 from verify.hybrid import judge_claim_hybrid
 from verify.judge import (
@@ -124,6 +124,18 @@ def judge_claims(
     return units
 
 
+def credit_claims(
+    art: Article, claim_units: list[Unit], q_units: dict[int, Unit], th: Thresholds
+) -> list[Unit]:
+    """Claims that carry a quotation found in the sources are borne out that far
+    (claims.credit_quotations)."""
+    by_start = {art.quote_inputs[i].quote.start: u for i, u in q_units.items()}
+    return [
+        credit_quotations(u, ci, [by_start[q.start] for q in ci.quotes if q.start in by_start], th)
+        for u, ci in zip(claim_units, art.claims, strict=True)
+    ]
+
+
 def qualify_strength(units: list[Unit], strengths: StrengthScorer, th: Thresholds) -> list[Unit]:
     """Flag supported, partial and copied claims stated more strongly (or weakly) than their nearest
     evidence (verify/strength.py); the flag's words are added to the reason."""
@@ -182,6 +194,9 @@ def run(
     claim_units = judge_claims(art, index, c_sims, cl_sims, th, pairs, settings.claim_engine)
     if strength_for is not None and any(u.verdict in FLAGGABLE for u in claim_units):
         claim_units = qualify_strength(claim_units, strength_for(), th)
+    # after the strength check: a claim borne out only by its quotation has no words of its
+    # own in the sources to weigh against them
+    claim_units = credit_claims(art, claim_units, q_units, th)
     unit_vectors = [q_sims[row] for row in range(len(pending))] + list(c_sims[: len(art.claims)])
     return assemble(art, sources, index, q_units, claim_units, unit_vectors, settings)
 
