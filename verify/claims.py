@@ -361,7 +361,7 @@ def credit_quotations(
         score=quoted / max(1, quoted + own),
         evidence=tuple(e for u in found for e in u.evidence[:1]),
         unsupported_spans=spans,
-        reason=f"the quoted words are in the sources ({ids}); the highlighted words around them "
-        f"are not: their nearest passage scores {unit.score:.2f}, below the support threshold "
+        reason=f"what it quotes is in the sources ({ids}); the highlighted words around it are "
+        f"not: their nearest passage scores {unit.score:.2f}, below the support threshold "
         f"{th.support_min:.2f}",
     )
