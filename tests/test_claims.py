@@ -4,6 +4,8 @@ the default "hybrid" engine (cosine rules; the model confirms contradictions).""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import SEED, FakeEmbedder, FakePairModel
 from verify import verify_texts
 from verify.pairclaims import (
@@ -282,20 +284,19 @@ def test_a_claim_carrying_a_quotation_found_in_the_source_is_partial():
         ]
 
 
-def test_a_quotation_too_short_to_prove_anything_does_not_bear_the_claim_out():
-    # "going forward" stands in the seed, but two words stand in unrelated texts by chance
-    [c] = claims(
-        "Over a frosty dinner the mayor of Anchorage mocked the summit planners for promising "
-        "to keep talking “going forward.”\n",
-        engine="hybrid",
-    )
-    assert c.verdict == "unsupported", c.reason
-
-
-def test_a_quotation_the_source_does_not_hold_does_not_bear_the_claim_out():
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        # "going forward" stands in the seed, but two words stand in unrelated texts by chance
+        "“going forward.”",
+        # words the seed readouts do not hold
+        "“keep the shipyards of Murmansk open through every winter.”",
+    ],
+)
+def test_a_quotation_too_short_or_not_in_the_sources_does_not_bear_the_claim_out(quoted):
     [c] = claims(
         "Over a frosty dinner the mayor of Anchorage mocked the summit planners, who promised "
-        "to “keep the shipyards of Murmansk open through every winter.”\n",
+        f"to {quoted}\n",
         engine="hybrid",
     )
     assert c.verdict == "unsupported", c.reason
