@@ -123,7 +123,7 @@ def fit(
     chosen = None
     for ctx in (0.0, 0.3, 0.45, 0.6):
         for c in (0.5, 0.6, 0.7, 0.8, 0.9):
-            k = 0.3
+            k = th.pair_conflict_min  # calibrated on real text: benchmarks/self_check.py --grid
             cand = replace(th, pair_contradiction_min=c, pair_conflict_min=k, pair_context_min=ctx)
             figs = [figures(p, run_pairs(p, cand, emb)) for p in with_c.values()]
             rec = sum(f["contradiction_recall"] for f in figs) / len(figs)

@@ -293,3 +293,39 @@ def test_a_claim_carrying_a_speech_quotation_is_partial_with_the_packaged_models
                 assert "drew protesters from three counties" in " ".join(spans)
         checked += 1
     assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    ("speech", "sentence"),
+    [
+        ("1961-03-01-establishment-peace-corps", "Life in the Peace Corps will not be easy."),
+        (
+            "2003-03-17-address-nation-iraq",
+            "This regime has already used weapons of mass destruction against Iraq's neighbors "
+            "and against Iraq's people.",
+        ),
+        (
+            "2013-02-13-2013-state-union-address",
+            "We buy more American cars than we have in five years, and less foreign oil than we "
+            "have in 20.",
+        ),
+    ],
+)
+def test_a_speech_sentence_is_not_contradicted_by_the_rest_of_its_speech(speech, sentence):
+    """With the packaged models: a negation or a number the checks find against another part of
+    the same speech is no contradiction unless the verdict model is sure of one (these came out
+    `contradicted` with P 0.42-0.52 before pair_conflict_min was calibrated on real text:
+    benchmarks/self_check.py --grid)."""
+    from tests.conftest import DEV, need
+    from verify import Settings, verify_texts
+    from verify.embed import load_embedder
+
+    text = (need(DEV / "presidential_speeches" / "data") / f"{speech}.txt").read_text(
+        encoding="utf-8"
+    )
+    assert sentence in text
+    report = verify_texts(
+        sentence + "\n", [text.replace(sentence, " ")], Settings(), embedder=load_embedder(None)
+    )
+    [claim] = [u for u in report.units if u.kind == "claim"]
+    assert claim.verdict != "contradicted", claim.reason
