@@ -18,7 +18,7 @@ from verify.judge import best_lexical
 from verify.model import Document, Edit, Quote, Sentence, Span, Unit
 from verify.normalize import Normalized, normalize
 from verify.sources import SourceIndex
-from verify.tokens import Token, stem, tokenize
+from verify.tokens import Token, stem
 
 
 @dataclass
@@ -335,23 +335,23 @@ FOUND_QUOTES = ("verbatim", "altered", "paraphrased")
 
 
 def credit_quotations(
-    unit: Unit, ci: ClaimInput, quote_units: Sequence[Unit], th: Thresholds
+    unit: Unit, ci: ClaimInput, quotes: Sequence[tuple[Unit, int]], th: Thresholds
 ) -> Unit:
     """An unsupported claim that carries a quotation found in the sources, of at least
-    ``quote_evidence_min_words`` words, is partial: the quotation is borne out (its own unit
-    says how faithfully), the claim's own words are highlighted as not."""
+    ``quote_evidence_min_words`` words (``quotes``: each quotation's unit and its words, not
+    counting [editorial] ones), is partial: the quotation is borne out (its own unit says how
+    faithfully), the claim's own words are highlighted as not."""
     if unit.verdict != "unsupported":
         return unit
-    found = [
-        u
-        for u in quote_units
-        if u.verdict in FOUND_QUOTES
-        and u.evidence
-        and len(tokenize(u.text)) >= th.quote_evidence_min_words
+    kept = [
+        (u, words)
+        for u, words in quotes
+        if u.verdict in FOUND_QUOTES and u.evidence and words >= th.quote_evidence_min_words
     ]
-    if not found:
+    if not kept:
         return unit
-    quoted = sum(len(tokenize(u.text)) for u in found)
+    found = [u for u, _ in kept]
+    quoted = sum(words for _, words in kept)
     own = sum(len(c.tokens) for c in ci.clauses)
     spans = tuple(Span(c.start, c.end, clause_text(ci, c)) for c in ci.clauses)
     ids = ", ".join(f"{u.id}: {u.verdict}" for u in found)

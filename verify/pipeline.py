@@ -129,7 +129,9 @@ def credit_claims(
 ) -> list[Unit]:
     """Claims that carry a quotation found in the sources are borne out that far
     (claims.credit_quotations)."""
-    by_start = {art.quote_inputs[i].quote.start: u for i, u in q_units.items()}
+    by_start = {
+        art.quote_inputs[i].quote.start: (u, art.quote_inputs[i].words) for i, u in q_units.items()
+    }
     return [
         credit_quotations(u, ci, [by_start[q.start] for q in ci.quotes if q.start in by_start], th)
         for u, ci in zip(claim_units, art.claims, strict=True)
