@@ -310,6 +310,11 @@ def test_pair_passages_built_from_their_sentences_equal_a_fresh_normalisation() 
         ("three quarters, 3/4 of voters, agreed", "0.75 of voters agreed", None),
         ("the youngest was younger than 45 years", "the youngest was 39 years", None),
         ("the youngest was older than 45 years", "the youngest was 39 years", "number"),
+        # rates compare only over the same period ("a week" is not "a year")
+        ("Heroin alone kills 300 Americans a week", "Drugs kill 78,000 Americans a year", None),
+        ("Drugs kill 300 Americans a year", "Drugs kill 78,000 Americans a year", "number"),
+        ("the fee is 5 dollars annually", "the fee is 7 dollars per year", "number"),
+        ("the fee is 5 dollars a month", "the fee is 60 dollars a year", None),
         # a word of the opposite sense over mostly shared words (conflicts.OPPOSITES)
         (
             "Imports from China grew by a lot last year",

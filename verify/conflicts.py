@@ -73,6 +73,34 @@ class Number:
     pos: int  # token position
     bound: str  # "=", "~", ">=", "<="
     shown: str = ""  # as written, with its sign ("$1.5", "4-3/4", "5%")
+    per: str | None = None  # the period of a rate ("300 a week" -> "week"): only like compares
+
+
+#: Periods of a rate: "a week", "per year", "each day", "annually".
+_PERIODS = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "quarter", "year", "decade"}
+)
+_PER_WORDS = frozenset({"a", "an", "per", "each", "every"})
+_PERIOD_ADVERBS = {
+    "hourly": "hour",
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "annually": "year",
+    "yearly": "year",
+}
+
+
+def _period(tokens: Sequence[Token], after: int) -> str | None:
+    """The period of a rate stated within the three words after position ``after``."""
+    window = [t.key for t in tokens[after + 1 : after + 5]]
+    for i, key in enumerate(window):
+        if key in _PERIOD_ADVERBS:
+            return _PERIOD_ADVERBS[key]
+        if key in _PER_WORDS and i + 1 < len(window) and window[i + 1] in _PERIODS:
+            return window[i + 1]
+    return None
 
 
 def _numbers(tokens: Sequence[Token]) -> list[Number]:
@@ -117,7 +145,8 @@ def _numbers(tokens: Sequence[Token]) -> list[Number]:
         sign = tokens[j].mark if tokens[j].mark == "%" else ""
         if t.mark in CURRENCY_SIGNS:
             shown = t.mark + shown
-        out.append(Number(v, _UNIT_WORDS.get(nxt, nxt) if nxt else None, i, bound, shown + sign))
+        unit = _UNIT_WORDS.get(nxt, nxt) if nxt else None
+        out.append(Number(v, unit, i, bound, shown + sign, _period(tokens, j)))
         ends.append(j)
     for k in range(len(out) - 2, -1, -1):  # "4-3/4 to 5 percent": a range's ends share a unit
         n, m = out[k], out[k + 1]
@@ -189,7 +218,7 @@ def find_conflicts(claim: Sequence[Token], source: Sequence[Token]) -> list[Conf
         if n.unit is None or any(agrees(n, m) for m in src_numbers):
             continue
         for m in src_numbers:
-            if m.unit == n.unit and not agrees(n, m):
+            if m.unit == n.unit and m.per == n.per and not agrees(n, m):
                 conflicts.append(Conflict(n.shown, m.shown, "number"))
                 break
     cd, sd = _dates(claim), _dates(source)
