@@ -300,3 +300,32 @@ def test_a_quotation_too_short_or_not_in_the_sources_does_not_bear_the_claim_out
         engine="hybrid",
     )
     assert c.verdict == "unsupported", c.reason
+
+
+def test_hybrid_contradicts_a_near_copy_with_another_bare_number_whatever_the_model_reads():
+    """A number with no unit to compare by ("Article 5", a year) changed in a sentence copied
+    word for word is a contradiction (the copy alignment names it), never "copied"."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from verify import Settings
+
+    class Neutral(FakePairModel):
+        def predict(self, pairs):  # type: ignore[no-untyped-def]
+            return np.tile(np.asarray([[0.1, 0.8, 0.1]], dtype=np.float32), (len(pairs), 1))
+
+    line = next(s for s in OFFICIAL.split(". ") if "Article 5 of our security treaty" in s)
+    for claim, contradicted in ((line.replace("Article 5", "Article 7"), True), (line, False)):
+        report = verify_texts(
+            claim.strip() + ".\n",
+            [OFFICIAL],
+            replace(Settings(), claim_engine="hybrid"),
+            embedder=FakeEmbedder(),
+            pair_model=Neutral(),
+        )
+        [c] = [u for u in report.units if u.kind == "claim"]
+        assert (c.verdict == "contradicted") == contradicted, (claim, c.verdict, c.reason)
+        if contradicted:
+            assert [(e.article, e.source, e.kind) for e in c.edits] == [("7", "5", "number")]
+            assert "another number" in c.reason

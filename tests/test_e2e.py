@@ -329,3 +329,32 @@ def test_a_speech_sentence_is_not_contradicted_by_the_rest_of_its_speech(speech,
     )
     [claim] = [u for u in report.units if u.kind == "claim"]
     assert claim.verdict != "contradicted", claim.reason
+
+
+def test_a_changed_year_in_copied_speech_sentences_is_contradicted() -> None:
+    """With the packaged models: speech sentences copied with a year changed (a number with no
+    unit to compare by) are contradicted, never "copied"; unchanged they are not."""
+    import re
+
+    from tests.conftest import DEV, need
+    from verify import Settings, verify_texts
+    from verify.embed import load_embedder
+    from verify.stores import MemoStore, SourceEmbedder
+
+    files = sorted(need(DEV / "presidential_speeches" / "data").glob("*.txt"))[::60]
+    picked = []
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        for s in re.split(r"(?<=[.!?])\s+", text):
+            m = re.search(r"\b(1[89]\d\d|20[01]\d)\b", s)
+            if m and 10 <= len(s.split()) <= 40 and not re.search('[\n"\u201c\u201d]', s):
+                picked.append((text, s, m))
+                break
+    assert len(picked) >= 5
+    emb = SourceEmbedder(load_embedder(None), [MemoStore()])
+    for text, sentence, m in picked:
+        changed = sentence[: m.start(1)] + str(int(m.group(1)) + 3) + sentence[m.end(1) :]
+        for claim, contradicted in ((changed, True), (sentence, False)):
+            report = verify_texts(claim + "\n", [text], Settings(), embedder=emb)
+            verdicts = [u.verdict for u in report.units if u.kind == "claim"]
+            assert verdicts and ("contradicted" in verdicts) == contradicted, (claim, verdicts)

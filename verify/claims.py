@@ -13,7 +13,7 @@ import numpy as np
 from verify.align import top_indices
 from verify.clauses import Clause, split_clauses
 from verify.config import Thresholds
-from verify.conflicts import Conflict, changed_names, find_conflicts
+from verify.conflicts import Conflict, copy_conflicts, find_conflicts
 from verify.judge import best_lexical
 from verify.model import Document, Edit, Quote, Sentence, Span, Unit
 from verify.normalize import Normalized, normalize
@@ -232,16 +232,17 @@ def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | 
         return None
     al = lex_match.alignment
     ev = index.passage_evidence(lex_match.passage, al.similarity, al.window_start, al.window_end)
-    names = changed_names(f.ci.tokens, lex_match.passage.tokens, al.ops) if f.checks else []
-    if names:  # word for word but for a name: as plain a contradiction as a changed number
-        what = "; ".join(f"{c.article!r} vs {c.source!r}" for c in names)
+    changed = copy_conflicts(f.ci.tokens, lex_match.passage.tokens, al.ops) if f.checks else []
+    if changed:  # word for word but for a name or a number: a plain contradiction
+        what = "; ".join(f"{c.article!r} vs {c.source!r}" for c in changed)
+        kinds = " and ".join(dict.fromkeys(f"another {c.kind}" for c in changed))
         return f.unit(
             verdict="contradicted",
             score=al.similarity,
             evidence=(ev,),
-            edits=tuple(Edit("replace", c.article, c.source, True, c.kind) for c in names),
+            edits=tuple(Edit("replace", c.article, c.source, True, c.kind) for c in changed),
             reason=f"repeats a source passage word for word ({al.similarity:.0%} of words) but "
-            f"for another name: {what}",
+            f"for {kinds}: {what}",
         )
     return f.unit(
         verdict="copied",
@@ -365,3 +366,12 @@ def credit_quotations(
         f"not: their nearest passage scores {unit.score:.2f}, below the support threshold "
         f"{th.support_min:.2f}",
     )
+
+
+def copy_changes(ci: ClaimInput, index: SourceIndex, th: Thresholds) -> list[Conflict]:
+    """The names and numbers a claim changes in the source passage it repeats nearly word for
+    word (conflicts.copy_conflicts); empty when it repeats none."""
+    match = best_lexical(ci.keys, index, th.candidates)
+    if match is None or match.alignment.similarity < th.claim_copied_min:
+        return []
+    return copy_conflicts(ci.tokens, match.passage.tokens, match.alignment.ops)

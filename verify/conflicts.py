@@ -348,12 +348,14 @@ OPPOSITES = _opposites(
 )
 
 
-def changed_names(
+def copy_conflicts(
     tokens: Sequence[Token], source: Sequence[Token], ops: Sequence[Op]
 ) -> list[Conflict]:
-    """Names the claim puts in place of other names of the passage it repeats word for word
-    ("to Madrid" for "to Brussels"; a sentence's first word, a title and another notation of
-    the same name, "U.N." for "United Nations", are not), as conflicts of kind "name"."""
+    """What a claim that repeats a passage word for word changes that a fact-checker calls a
+    contradiction: another name ("to Madrid" for "to Brussels", kind "name"; a sentence's first
+    word, a title and another notation of the same name, "U.N." for "United Nations", are not)
+    and another number ("in 1992" for "in 1990", kind "number": a year or a count needs no unit
+    when the rest is copied; "five" for "5" is the same number)."""
     out = []
     for op in ops:
         if op.tag != "replace":
@@ -365,10 +367,15 @@ def changed_names(
         ours = [t for i, t in enumerate(art, op.art_start) if i and _named(t)]
         theirs = [t for i, t in enumerate(src, op.src_start) if i and _named(t)]
         a_text, s_text = " ".join(t.text for t in art), " ".join(t.text for t in src)
-        if (
-            [t for t in ours if t.key not in src_keys]
-            and [t for t in theirs if t.key not in art_keys]
-            and notation_kind(a_text, s_text) is None  # "U.N." for "United Nations"
-        ):
+        if notation_kind(a_text, s_text) is not None:  # "U.N." for "United Nations"
+            continue
+        if [t for t in ours if t.key not in src_keys] and [
+            t for t in theirs if t.key not in art_keys
+        ]:
             out.append(Conflict(a_text, s_text, "name"))
+            continue
+        a_values = {v for t in art if (v := number_value(t.key)) is not None}
+        s_values = {v for t in src if (v := number_value(t.key)) is not None}
+        if a_values and s_values and not a_values & s_values:
+            out.append(Conflict(a_text, s_text, "number"))
     return out

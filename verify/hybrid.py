@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from verify.align import top_indices
-from verify.claims import ClaimInput, ClaimSims, judge_claim
+from verify.claims import ClaimInput, ClaimSims, copy_changes, judge_claim
 from verify.config import Thresholds
 from verify.conflicts import find_conflicts
 from verify.model import Unit
@@ -34,14 +34,18 @@ def judge_claim_hybrid(
     if unit.verdict != "contradicted":
         return unit  # nothing to confirm: the model is not even loaded
     if any(e.kind in ("name", "word") for e in unit.edits):
-        return unit  # another name in a copy, or an opposite (conflicts.changed_names, OPPOSITES)
+        return unit  # another name in a copy, or an opposite (conflicts.copy_conflicts, OPPOSITES)
     again = judge_claim(uid, ci, index, sims, th, checks=False)
     nearest = top_indices(sims.claim, 1)
     if (
         again.verdict == "copied"  # word for word but for the conflict: about the same thing
         and nearest
-        and any(  # the whole claim, not a clause; a negation the model reads itself
-            c.kind in UNREAD_CONFLICTS for c in find_conflicts(ci.tokens, index.tokens[nearest[0]])
+        and (
+            any(  # the whole claim, not a clause; a negation the model reads itself
+                c.kind in UNREAD_CONFLICTS
+                for c in find_conflicts(ci.tokens, index.tokens[nearest[0]])
+            )
+            or any(c.kind == "number" for c in copy_changes(ci, index, th))  # "1992" for "1990"
         )
     ):
         return replace(unit, reason=f"{unit.reason}; the rest repeats the source word for word")
