@@ -20,6 +20,32 @@ from verify.pairclaims import (
 OFFICIAL = (SEED / "official.txt").read_text(encoding="utf-8")
 
 
+class NeutralPairModel(FakePairModel):
+    """A verdict model that reads every pair as neutral (it cannot read values)."""
+
+    def predict(self, pairs):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.tile(np.asarray([[0.1, 0.8, 0.1]], dtype=np.float32), (len(pairs), 1))
+
+
+def _hybrid_with_a_neutral_model(sentence: str):  # type: ignore[no-untyped-def]
+    """The one claim of ``sentence`` against the seed readouts, default engine, neutral model."""
+    from dataclasses import replace
+
+    from verify import Settings
+
+    report = verify_texts(
+        sentence.strip() + ".\n",
+        [OFFICIAL],
+        replace(Settings(), claim_engine="hybrid"),
+        embedder=FakeEmbedder(),
+        pair_model=NeutralPairModel(),
+    )
+    [c] = [u for u in report.units if u.kind == "claim"]
+    return c
+
+
 def claims(article: str, sources=(OFFICIAL,), engine: str = "pairs"):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
@@ -188,27 +214,10 @@ def test_hybrid_keeps_a_changed_number_in_a_near_copy_whatever_the_model_reads()
     """The verdict model cannot read numbers: a claim that repeats a source sentence word for
     word but for one number is contradicted, never "copied", even where the model reads the
     pair as neutral."""
-    from dataclasses import replace
-
-    import numpy as np
-
-    from verify import Settings
-
-    class Neutral(FakePairModel):
-        def predict(self, pairs):  # type: ignore[no-untyped-def]
-            return np.tile(np.asarray([[0.1, 0.8, 0.1]], dtype=np.float32), (len(pairs), 1))
-
     line = next(s for s in OFFICIAL.split(". ") if "five years" in s)
     changed = line.replace("five years", "seven years")
     assert changed != line
-    report = verify_texts(
-        changed.strip() + ".\n",
-        [OFFICIAL],
-        replace(Settings(), claim_engine="hybrid"),
-        embedder=FakeEmbedder(),
-        pair_model=Neutral(),
-    )
-    [c] = [u for u in report.units if u.kind == "claim"]
+    c = _hybrid_with_a_neutral_model(changed)
     assert c.verdict == "contradicted", c.reason
     assert [(e.article, e.source) for e in c.edits] == [("seven", "five")]
     assert "repeats the source word for word" in c.reason
@@ -305,26 +314,9 @@ def test_a_quotation_too_short_or_not_in_the_sources_does_not_bear_the_claim_out
 def test_hybrid_contradicts_a_near_copy_with_another_bare_number_whatever_the_model_reads():
     """A number with no unit to compare by ("Article 5", a year) changed in a sentence copied
     word for word is a contradiction (the copy alignment names it), never "copied"."""
-    from dataclasses import replace
-
-    import numpy as np
-
-    from verify import Settings
-
-    class Neutral(FakePairModel):
-        def predict(self, pairs):  # type: ignore[no-untyped-def]
-            return np.tile(np.asarray([[0.1, 0.8, 0.1]], dtype=np.float32), (len(pairs), 1))
-
     line = next(s for s in OFFICIAL.split(". ") if "Article 5 of our security treaty" in s)
     for claim, contradicted in ((line.replace("Article 5", "Article 7"), True), (line, False)):
-        report = verify_texts(
-            claim.strip() + ".\n",
-            [OFFICIAL],
-            replace(Settings(), claim_engine="hybrid"),
-            embedder=FakeEmbedder(),
-            pair_model=Neutral(),
-        )
-        [c] = [u for u in report.units if u.kind == "claim"]
+        c = _hybrid_with_a_neutral_model(claim)
         assert (c.verdict == "contradicted") == contradicted, (claim, c.verdict, c.reason)
         if contradicted:
             assert [(e.article, e.source, e.kind) for e in c.edits] == [("7", "5", "number")]
