@@ -183,13 +183,7 @@ def test_hybrid_drops_a_contradiction_the_model_does_not_confirm():
     verdict model leans that way (here a model that reads every pair as neutral)."""
     from dataclasses import replace
 
-    import numpy as np
-
     from verify import Settings
-
-    class Neutral(FakePairModel):
-        def predict(self, pairs):  # type: ignore[no-untyped-def]
-            return np.tile(np.asarray([[0.1, 0.8, 0.1]], dtype=np.float32), (len(pairs), 1))
 
     text = (
         "They discussed both countries’ willingness to extend New START for five years, agreeing "
@@ -205,7 +199,7 @@ def test_hybrid_drops_a_contradiction_the_model_does_not_confirm():
     )
     assert [u.verdict for u in kept.units] == ["contradicted"]
     dropped = verify_texts(
-        text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=Neutral()
+        text, [OFFICIAL], Settings(), embedder=FakeEmbedder(), pair_model=NeutralPairModel()
     )
     assert [u.verdict for u in dropped.units] != ["contradicted"]
 
