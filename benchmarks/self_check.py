@@ -91,9 +91,9 @@ def main() -> int:
     started = time.perf_counter()
     for n, f in enumerate(files):
         text = f.read_text(encoding="utf-8")
-        other = files[(n + 1) % len(files)].read_text(encoding="utf-8")
+        other = files[(n + 1) % len(files)].read_text(encoding="utf-8") if args.other else None
         for sentence in sample_sentences(text, args.per_speech, rng):
-            rest = other if args.other else text.replace(sentence, " ")
+            rest = other if other is not None else text.replace(sentence, " ")
             report = verify_texts(
                 sentence + "\n", [rest], settings, embedder=embedder, pair_model=pair_model
             )

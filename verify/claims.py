@@ -14,11 +14,12 @@ from verify.align import top_indices
 from verify.clauses import Clause, split_clauses
 from verify.config import Thresholds
 from verify.conflicts import Conflict, copy_conflicts, find_conflicts
-from verify.judge import best_lexical
+from verify.judge import LexicalMatch, best_lexical
 from verify.model import Document, Edit, Quote, Sentence, Span, Unit
 from verify.normalize import Normalized, normalize
 from verify.sources import SourceIndex
 from verify.tokens import Token, stem
+from verify.verdicts import NEAREST_ONLY
 
 
 @dataclass
@@ -223,12 +224,8 @@ def cosine_contradicted(f: CosineFacts, index: SourceIndex, th: Thresholds) -> U
 
 def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | None:
     """The sentence repeats a source passage nearly word for word, without quotation marks."""
-    lex_match = best_lexical(f.ci.keys, index, th.candidates)
-    if not (
-        lex_match
-        and lex_match.alignment.similarity >= th.claim_copied_min
-        and len(f.ci.keys) >= th.min_clause_words
-    ):
+    lex_match = near_copy(f.ci, index, th)
+    if lex_match is None:
         return None
     al = lex_match.alignment
     ev = index.passage_evidence(lex_match.passage, al.similarity, al.window_start, al.window_end)
@@ -331,10 +328,6 @@ def clause_text(ci: ClaimInput, clause: Clause) -> str:
     return ci.sentence.text[clause.start - ci.sentence.start : clause.end - ci.sentence.start]
 
 
-#: Quotation verdicts that say the quoted words, or their sense, stand in a source.
-FOUND_QUOTES = ("verbatim", "altered", "paraphrased")
-
-
 def credit_quotations(
     unit: Unit, ci: ClaimInput, quotes: Sequence[tuple[Unit, int]], th: Thresholds
 ) -> Unit:
@@ -347,7 +340,8 @@ def credit_quotations(
     kept = [
         (u, words)
         for u, words in quotes
-        if u.verdict in FOUND_QUOTES and u.evidence and words >= th.quote_evidence_min_words
+        # found in a source: evidence that is more than the nearest passage (verdicts table)
+        if u.verdict not in NEAREST_ONLY and u.evidence and words >= th.quote_evidence_min_words
     ]
     if not kept:
         return unit
@@ -368,10 +362,23 @@ def credit_quotations(
     )
 
 
+def near_copy(ci: ClaimInput, index: SourceIndex, th: Thresholds) -> LexicalMatch | None:
+    """The source passage the claim repeats nearly word for word (``claim_copied_min`` of its
+    words, at least ``min_clause_words`` of them), with the alignment; None when none."""
+    match = best_lexical(ci.keys, index, th.candidates)
+    if (
+        match is None
+        or match.alignment.similarity < th.claim_copied_min
+        or len(ci.keys) < th.min_clause_words
+    ):
+        return None
+    return match
+
+
 def copy_changes(ci: ClaimInput, index: SourceIndex, th: Thresholds) -> list[Conflict]:
     """The names and numbers a claim changes in the source passage it repeats nearly word for
     word (conflicts.copy_conflicts); empty when it repeats none."""
-    match = best_lexical(ci.keys, index, th.candidates)
-    if match is None or match.alignment.similarity < th.claim_copied_min:
+    match = near_copy(ci, index, th)
+    if match is None:
         return []
     return copy_conflicts(ci.tokens, match.passage.tokens, match.alignment.ops)

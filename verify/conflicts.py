@@ -2,8 +2,8 @@
 a number with the same unit and period (compared by value: "about 1,500", "at least 1,750",
 "$1.2 billion"; "a week" is not "a year"),
 a date, a weekday, a negation or a word of the opposite sense; and, in a claim that repeats a
-passage word for word, another name. Conflict kinds: number, date, weekday, negation, word,
-name."""
+passage word for word, another name or another number (one with no unit too). Conflict kinds:
+number, date, weekday, negation, word, name."""
 
 from __future__ import annotations
 
