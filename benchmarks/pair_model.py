@@ -3,7 +3,7 @@ cosine rules (``pair_model="none"``), the verdict model deciding (``claim_engine
 the default: the cosine rules with the verdict model confirming contradictions ("hybrid").
 
     python benchmarks/pair_model.py --dev ../shared/corpora/dev --train ../shared/corpora/train \
-        [--limit 400] [--fit] [--distractors 24] [--out benchmarks/pair_model.json]
+        [--limit 400] [--fit] [--distractors 24] [--pair-model PATH] [--out benchmarks/pair_model.json]
 
 Each pair goes through the engine as ``verify_texts(claim, [source])``; with --distractors N
 the source also holds N sentences of other pairs (shuffled, seeded), so retrieval must find the
@@ -25,6 +25,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +48,13 @@ from accuracy import (
 from verify import Settings, Thresholds
 from verify.embed import load_embedder
 from verify.train import LABELS, TrainSettings, holdout_split, load_train_dir
+
+#: Supported-vs-not when the two engines' verdicts are combined (hybrid verdict, pairs verdict):
+#: measured beside them to decide whether the model should also have a say in support.
+COMBINED = {
+    "hybrid_and_pairs": lambda h, q: h in POSITIVE and q not in ("unsupported", "contradicted"),
+    "hybrid_or_pairs": lambda h, q: h in POSITIVE or q in POSITIVE,
+}
 
 LABEL_TO_PAIR = {"entailment": "supported", "neutral": "not", "contradiction": "contradiction"}
 
@@ -99,18 +107,20 @@ def figures(pairs: list[Pair], verdicts: list[str]) -> dict:  # type: ignore[typ
 
 
 def fit(
-    fit_sets: dict[str, list[Pair]], emb: CachedEmbedder, th: Thresholds
+    fit_sets: dict[str, list[Pair]], emb: CachedEmbedder, th: Thresholds, model: str | None = None
 ) -> tuple[Thresholds, list]:  # type: ignore[type-arg]
     """Grid search: pair_entail_min (= pair_clause_entail_min) by macro balanced accuracy over
     the fit sets; then the contradiction thresholds by recall with at most 3% false
     contradictions (macro averages over the fit sets that have contradictions), jointly with the
-    cosine a passage needs before its contradiction counts (pair_context_min)."""
+    cosine a passage needs before its contradiction counts (pair_context_min). Both read the
+    verdict model deciding (the pairs engine): the hybrid engine uses neither."""
     log = []
     best = None
     for e in (0.4, 0.5, 0.6, 0.7):
         cand = replace(th, pair_entail_min=e, pair_clause_entail_min=e)
         scores = [
-            figures(p, run_pairs(p, cand, emb))["balanced_accuracy"] for p in fit_sets.values()
+            figures(p, run_pairs(p, cand, emb, model, "pairs"))["balanced_accuracy"]
+            for p in fit_sets.values()
         ]
         ba = sum(scores) / len(scores)
         log.append({"pair_entail_min": e, "macro_balanced_accuracy": round(ba, 4)})
@@ -125,7 +135,7 @@ def fit(
         for c in (0.5, 0.6, 0.7, 0.8, 0.9):
             k = th.pair_conflict_min  # calibrated on real text: benchmarks/self_check.py --grid
             cand = replace(th, pair_contradiction_min=c, pair_conflict_min=k, pair_context_min=ctx)
-            figs = [figures(p, run_pairs(p, cand, emb)) for p in with_c.values()]
+            figs = [figures(p, run_pairs(p, cand, emb, model, "pairs")) for p in with_c.values()]
             rec = sum(f["contradiction_recall"] for f in figs) / len(figs)
             false = sum(f["false_contradictions"] for f in figs) / len(figs)
             log.append(
@@ -167,6 +177,9 @@ def main() -> int:
     ap.add_argument(
         "--distractors", type=int, default=0, help="other sentences added to each source"
     )
+    ap.add_argument(
+        "--pair-model", metavar="PATH", help="another verdict model (ONNX folder) to measure"
+    )
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = ap.parse_args()
     t0 = time.time()
@@ -207,20 +220,31 @@ def main() -> int:
     th = Thresholds()
     log: list = []  # type: ignore[type-arg]
     if args.fit:
-        th, log = fit(fit_sets, emb, th)
+        th, log = fit(fit_sets, emb, th, args.pair_model)
     today = replace(Settings(), pair_model="none").thresholds
     rows = []
     for name, pairs in {**fit_sets, **report_sets}.items():
         cos = cosines(pairs, emb)
         gold = [p.label == "supported" for p in pairs]
-        row = {
+        row: dict[str, Any] = {
             "set": name,
             "split": "fit" if name in fit_sets else "report",
             "pairs": len(pairs),
             "cosine": round(balanced_accuracy([float(c) >= t_cos for c in cos], gold), 3),
             "today": figures(pairs, run_pairs(pairs, today, emb, pair_model="none")),
-            "pairs_engine": figures(pairs, run_pairs(pairs, th, emb, claim_engine="pairs")),
-            "pair_model": figures(pairs, run_pairs(pairs, th, emb)),
+        }
+        by_pairs = run_pairs(pairs, th, emb, args.pair_model, claim_engine="pairs")
+        by_hybrid = run_pairs(pairs, th, emb, args.pair_model)
+        row["pairs_engine"] = figures(pairs, by_pairs)
+        row["pair_model"] = figures(pairs, by_hybrid)
+        row["combined"] = {
+            name: round(
+                balanced_accuracy(
+                    [rule(h, q) for h, q in zip(by_hybrid, by_pairs, strict=True)], gold
+                ),
+                3,
+            )
+            for name, rule in COMBINED.items()
         }
         rows.append(row)
     print(
@@ -239,7 +263,8 @@ def main() -> int:
             f"{f(t['contradiction_recall']):>10} / {f(p['contradiction_recall'])} / "
             f"{f(h['contradiction_recall']):<6}   "
             f"{f(t['false_contradictions']):>11} / {f(p['false_contradictions'])} / "
-            f"{f(h['false_contradictions']):<6}"
+            f"{f(h['false_contradictions']):<6}   combined and/or "
+            f"{r['combined']['hybrid_and_pairs']:.3f} / {r['combined']['hybrid_or_pairs']:.3f}"
         )
     chosen = {
         k: getattr(th, k)

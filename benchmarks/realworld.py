@@ -1,6 +1,7 @@
 """Score verify on real articles against the official texts they quote, annotated by hand.
 
     python benchmarks/realworld.py [--corpus ../shared/corpora/realworld-dev] [--out FILE] [--details]
+        [--engine hybrid|pairs] [--pair-model PATH]
 
 Each pair folder holds article.txt, source.txt and expected.json (quotes: exact text, verdict,
 verdicts also acceptable, word edits; claims: first words and verdict). A unit agrees when its
@@ -138,12 +139,16 @@ def main() -> int:
     )
     ap.add_argument("--out", type=Path, help="write the rows and the summary as JSON here")
     ap.add_argument("--details", action="store_true", help="print every unit that disagrees")
+    ap.add_argument("--engine", default="hybrid", choices=("hybrid", "pairs"), help="claim engine")
+    ap.add_argument(
+        "--pair-model", metavar="PATH", help="another verdict model (ONNX folder) to measure"
+    )
     args = ap.parse_args()
     folders = sorted(p for p in args.corpus.iterdir() if (p / "expected.json").exists())
     if not folders:
         print(f"Error: {args.corpus}: no pair folders with expected.json", file=sys.stderr)
         return 2
-    settings = Settings()
+    settings = Settings(pair_model=args.pair_model, claim_engine=args.engine)
     embedder = default_embedder(settings)
     rows: list[dict] = []  # type: ignore[type-arg]
     for folder in folders:

@@ -2,7 +2,7 @@
 the rest of its own speech.
 
     python benchmarks/self_check.py [--dev ../shared/corpora/dev] [--step 10] [--per-speech 8]
-        [--engine hybrid] [--grid] [--out benchmarks/self_check.json]
+        [--engine hybrid|pairs] [--pair-model PATH] [--grid] [--other] [--out FILE]
 
 A speech seldom contradicts itself, so every `contradicted` here is (almost always) a false
 alarm of the kind that fails a CI run on copy nobody got wrong. Speeches: every ``step``-th file
@@ -35,8 +35,8 @@ from verify import Settings, verify_texts
 from verify.embed import load_embedder
 from verify.pairmodel import load_pair_model
 from verify.stores import MemoStore, SourceEmbedder
+from verify.train import speech_sentences
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 #: pair_conflict_min values tried by --grid, and the real-text false-contradiction rate the
 #: chosen one must keep to (one claim in a hundred).
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -47,11 +47,7 @@ _CONFIRMED = re.compile(r"the verdict model agrees \(P\(contradiction\) ([0-9.]+
 
 def sample_sentences(text: str, k: int, rng: random.Random) -> list[str]:
     """``k`` sentences of 8 to 40 words on one line, without quotation marks."""
-    sents = [
-        s
-        for s in _SENTENCE.split(text)
-        if 8 <= len(s.split()) <= 40 and "\n" not in s and not re.search('["\u201c\u201d]', s)
-    ]
+    sents = speech_sentences(text)
     return rng.sample(sents, min(k, len(sents)))
 
 
@@ -70,6 +66,9 @@ def main() -> int:
         help="check each sentence against the next speech in the sample instead (false support: "
         "supported or copied there is a claim borne out by a text that does not say it)",
     )
+    ap.add_argument(
+        "--pair-model", metavar="PATH", help="another verdict model (ONNX folder) to measure"
+    )
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     folder = args.dev / "presidential_speeches" / "data"
@@ -77,13 +76,13 @@ def main() -> int:
     if not files:
         print(f"Error: {folder}: no speeches", file=sys.stderr)
         return 2
-    settings = replace(Settings(), claim_engine=args.engine)
+    settings = replace(Settings(), claim_engine=args.engine, pair_model=args.pair_model)
     if args.grid:
         settings = replace(
             settings, thresholds=replace(settings.thresholds, pair_conflict_min=min(GRID))
         )
     embedder = SourceEmbedder(load_embedder(None), [MemoStore()])  # each speech encoded once
-    pair_model = load_pair_model(None)
+    pair_model = load_pair_model(args.pair_model)
     rng = random.Random(0)
     claims = 0
     verdicts: dict[str, int] = {}

@@ -4,12 +4,23 @@ manifest, exports to ONNX, and the exported model scores pairs as the trained on
 from __future__ import annotations
 
 import json
+import zlib
 
 import numpy as np
 import pytest
 
 from tests.conftest import SHARED, need
-from verify.train import LABELS, holdout_split, load_dev_training_parts, load_train_dir, main
+from verify.train import (
+    LABELS,
+    holdout_split,
+    load_dev_training_parts,
+    load_speech_pairs,
+    load_train_dir,
+    main,
+    speech_files,
+    speech_sentences,
+    with_context,
+)
 
 pytestmark = pytest.mark.model
 
@@ -87,3 +98,41 @@ def test_a_tiny_run_trains_exports_and_scores(tmp_path):
 def test_a_missing_data_folder_is_exit_2(tmp_path, capsys):
     assert main(["--data", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
     assert capsys.readouterr().err.startswith("Error: ")
+
+
+def _bag_of_words(texts):
+    """A fake embedder: unit-length word counts over a hashed vocabulary (no model)."""
+    rows = np.zeros((len(texts), 512))
+    for r, t in enumerate(texts):
+        for w in t.lower().split():
+            rows[r, zlib.crc32(w.strip(".,;:!?").encode()) % 512] += 1.0
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+def test_speech_pairs_read_only_the_training_speeches_and_are_labelled_by_construction():
+    folder = need(SHARED / "dev" / "presidential_speeches" / "data")
+    files = sorted(folder.glob("*.txt"))
+    used = speech_files(folder)
+    assert used and all(files.index(p) % 10 in (3, 7) for p in used)
+    assert not set(used) & set(files[::10]) and not set(used) & set(files[::34])
+    pairs = load_speech_pairs(folder, 3, 5, _bag_of_words)
+    assert pairs == load_speech_pairs(folder, 3, 5, _bag_of_words)  # seeded
+    by_set = {s: [p for p in pairs if p.set == s] for s in ("speech-neutral", "speech-entailment")}
+    assert by_set["speech-neutral"] and by_set["speech-entailment"]
+    assert all(p.label == LABELS.index("entailment") for p in by_set["speech-entailment"])
+    assert all(p.hypothesis in p.premise for p in by_set["speech-entailment"])
+    assert all(p.label == LABELS.index("neutral") for p in by_set["speech-neutral"])
+    assert all(p.hypothesis not in p.premise for p in by_set["speech-neutral"])
+    texts = {s for p in used for s in speech_sentences(p.read_text(encoding="utf-8"))}
+    assert all(p.hypothesis in texts or p.hypothesis in p.premise for p in pairs)
+
+
+def test_context_puts_another_premise_beside_a_share_of_the_pairs_and_keeps_labels():
+    examples = load_train_dir(need(SHARED / "train"))[:400]
+    assert with_context(examples, 0.0, 1) == examples
+    mixed = with_context(examples, 0.25, 1)
+    changed = [(a, b) for a, b in zip(examples, mixed, strict=True) if a != b]
+    assert 60 <= len(changed) <= 140
+    for a, b in changed:
+        assert (a.hypothesis, a.label, a.set) == (b.hypothesis, b.label, b.set)
+        assert b.premise.startswith(a.premise + " ") or b.premise.endswith(" " + a.premise)

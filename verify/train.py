@@ -1,9 +1,12 @@
 """Train the sentence-pair verdict model (a cross-encoder) from the packaged MiniLM weights.
 
     python -m verify.train --data ../shared/corpora/train --dev ../shared/corpora/dev \
+        [--speeches ../shared/corpora/dev/presidential_speeches/data --context 0.15] \
         --out build/pair-model
 
-Reads (source passage, claim) pairs labelled entailment / neutral / contradiction, fine-tunes
+Reads (source passage, claim) pairs labelled entailment / neutral / contradiction (with
+``--speeches``, also pairs built from real text: see ``load_speech_pairs``; with ``--context``,
+a share of premises get an unrelated sentence beside them: see ``with_context``), fine-tunes
 MiniLM-L6 with a three-way classification head on the CPU, and writes the model (Hugging Face
 layout), ``manifest.json`` (every input file's sha256, pairs per set and label, settings) and
 ``train-log.jsonl``. Deterministic for a given seed, data and torch build. The dev sets that
@@ -19,6 +22,7 @@ import gzip
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -62,6 +66,8 @@ class TrainSettings:
     bucket_batches: int = 50  # batches sorted by length together (dynamic padding)
     bf16: bool = True  # autocast on CPUs with bf16 support
     threads: int = 0  # 0: os.cpu_count()
+    context: float = 0.0  # share of pairs whose premise gets another pair's premise beside it
+    speech_sentences: int = 12  # with --speeches: claim sentences drawn from each speech used
 
 
 def _jsonl(path: Path) -> Iterator[dict]:  # type: ignore[type-arg]
@@ -138,6 +144,86 @@ def load_nli_fit(dev: Path) -> list[PairExample]:
     return out
 
 
+#: The speeches ``--speeches`` reads: those whose index (sorted by file name) ends in 3 or 7.
+#: Never every 10th (benchmarks/self_check.py measures on those) nor every 34th (RESULTS.md).
+SPEECH_RESIDUES = (3, 7)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+#: A neighbour this close (cosine) or this alike in words may restate the claim: not a negative.
+_NEAR_MAX = 0.85
+_WORDS_ALIKE_MAX = 80
+#: Below this cosine a neighbour is no harder a negative than the NLI sets already give.
+_NEAR_MIN = 0.35
+
+
+def speech_sentences(text: str) -> list[str]:
+    """Sentences of a speech: 8 to 40 words, on one line, without quotation marks."""
+    return [
+        s
+        for s in _SENTENCE_END.split(text)
+        if 8 <= len(s.split()) <= 40 and "\n" not in s and not re.search('["\u201c\u201d]', s)
+    ]
+
+
+def load_speech_pairs(folder: Path, per_speech: int, seed: int, encode) -> list[PairExample]:  # type: ignore[no-untyped-def]
+    """Pairs from real text (public-domain presidential speeches): a sentence against the
+    sentence of the same speech nearest it in meaning but not beside it is ``neutral`` (about
+    the same thing, not saying it: the false contradictions and false supports of real copy);
+    a sentence, or its longest comma-separated part, against the two or three sentences around
+    it is ``entailment`` (a passage longer than the claim still says it). ``encode`` embeds
+    texts (unit-length rows)."""
+    from rapidfuzz import fuzz
+
+    rng = random.Random(seed + 2)
+    out: list[PairExample] = []
+    for path in speech_files(folder):
+        sents = speech_sentences(path.read_text(encoding="utf-8"))
+        if len(sents) < 8:
+            continue
+        vecs = encode(sents)
+        for i in sorted(rng.sample(range(len(sents)), min(per_speech, len(sents)))):
+            sims = vecs @ vecs[i]
+            order = [int(j) for j in sims.argsort()[::-1] if abs(int(j) - i) > 1]
+            near = next(
+                (
+                    j
+                    for j in order
+                    if _NEAR_MIN <= sims[j] < _NEAR_MAX
+                    and fuzz.token_set_ratio(sents[i], sents[j]) < _WORDS_ALIKE_MAX
+                ),
+                None,
+            )
+            if near is not None:
+                lo = near - (rng.random() < 0.5)
+                premise = " ".join(sents[max(0, lo) : near + 1])
+                if abs(max(0, lo) - i) > 1 and sents[i] not in premise:  # a refrain repeats
+                    out.append(PairExample(premise, sents[i], 1, "speech-neutral"))
+            if rng.random() < 0.5:
+                parts = [p.strip() for p in sents[i].split(",") if len(p.split()) >= 6]
+                claim = max(parts, key=len) if parts and rng.random() < 0.5 else sents[i]
+                lo = max(0, i - rng.randint(0, 1))
+                premise = " ".join(sents[lo : min(len(sents), lo + rng.randint(2, 3))])
+                if claim in premise:
+                    out.append(PairExample(premise, claim, 0, "speech-entailment"))
+    return out
+
+
+def with_context(examples: list[PairExample], share: float, seed: int) -> list[PairExample]:
+    """A seeded ``share`` of the pairs get another pair's premise before or after their own:
+    the engine gives the model windows of adjacent sentences, and unrelated words beside a
+    premise change nothing of what it says."""
+    if share <= 0 or len(examples) < 2:
+        return examples
+    rng = random.Random(seed + 3)
+    out = []
+    for e in examples:
+        if rng.random() < share:
+            other = examples[rng.randrange(len(examples))].premise
+            premise = f"{other} {e.premise}" if rng.random() < 0.5 else f"{e.premise} {other}"
+            e = PairExample(premise, e.hypothesis, e.label, e.set)
+        out.append(e)
+    return out
+
+
 def holdout_split(
     examples: list[PairExample], n: int, seed: int
 ) -> tuple[list[PairExample], list[PairExample]]:
@@ -152,7 +238,12 @@ def holdout_split(
     )
 
 
-def input_files(data: Path, dev: Path | None) -> list[Path]:
+def speech_files(folder: Path) -> list[Path]:
+    """The speeches ``load_speech_pairs`` reads (see ``SPEECH_RESIDUES``)."""
+    return [p for n, p in enumerate(sorted(folder.glob("*.txt"))) if n % 10 in SPEECH_RESIDUES]
+
+
+def input_files(data: Path, dev: Path | None, speeches: Path | None = None) -> list[Path]:
     files = sorted(data.glob("*.jsonl.gz"))
     if dev is not None:
         files += [
@@ -164,6 +255,8 @@ def input_files(data: Path, dev: Path | None) -> list[Path]:
             )
             if p.exists()
         ]
+    if speeches is not None:
+        files += speech_files(speeches)
     return files
 
 
@@ -327,6 +420,14 @@ def export_pair_model(hf_dir: Path, out: Path, int8: bool = False) -> Path:
     return target
 
 
+def _manifest_key(path: Path, data: Path, dev: Path | None) -> str:
+    if path.parent == data:
+        return path.name
+    if dev is not None and path.is_relative_to(dev):
+        return str(path.relative_to(dev))
+    return f"{path.parent.name}/{path.name}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Long because the command line of a one-off training script."""
     ap = argparse.ArgumentParser(
@@ -336,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--data", type=Path, help="folder of *.jsonl.gz training pairs")
     ap.add_argument("--dev", type=Path, help="dev corpora folder: its training parts are added")
+    ap.add_argument(
+        "--speeches", type=Path, help="folder of presidential speeches: real-text pairs are added"
+    )
     ap.add_argument("--out", type=Path, required=True, help="where the trained model is written")
     ap.add_argument("--base", help="model to start from (default: the packaged MiniLM)")
     ap.add_argument(
@@ -369,8 +473,16 @@ def main(argv: list[str] | None = None) -> int:
     examples, held = holdout_split(examples, settings.holdout, settings.seed)
     if args.dev is not None:
         examples += load_dev_training_parts(args.dev)
+    if args.speeches is not None:
+        from verify.embed import load_embedder
+
+        embedder = load_embedder(None)
+        examples += load_speech_pairs(
+            args.speeches, settings.speech_sentences, settings.seed, embedder.encode
+        )
     if settings.max_pairs and len(examples) > settings.max_pairs:
         examples = random.Random(settings.seed).sample(examples, settings.max_pairs)
+    examples = with_context(examples, settings.context, settings.seed)
     if not examples:
         print(f"Error: {args.data}: no training pairs", file=sys.stderr)
         return 2
@@ -382,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
         "base": "all-MiniLM-L6-v2 (packaged)" if args.base is None else args.base,
         "settings": asdict(settings),
         "files": {
-            str(p.name if p.parent == args.data else p.relative_to(args.dev)): file_sha256(p)  # type: ignore[arg-type]
-            for p in input_files(args.data, args.dev)
+            _manifest_key(p, args.data, args.dev): file_sha256(p)
+            for p in input_files(args.data, args.dev, args.speeches)
         },
         "pairs": len(examples),
         "held_out_for_calibration": len(held),
