@@ -100,6 +100,20 @@ def test_a_missing_data_folder_is_exit_2(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("Error: ")
 
 
+@pytest.mark.parametrize(
+    "extra", [["--speeches", "nope"], ["--context", "1.5"], ["--context", "-0.1"]]
+)
+def test_bad_real_text_options_are_exit_2_before_training(tmp_path, capsys, extra):
+    train = need(SHARED / "train")
+    if extra[0] == "--speeches":
+        extra = ["--speeches", str(tmp_path / extra[1])]
+    tiny = ["--max-pairs", "16", "--holdout", "8", "--batch-size", "8", "--no-bf16"]
+    assert main(["--data", str(train), "--out", str(tmp_path / "o"), *tiny, *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
 def _bag_of_words(texts):
     """A fake embedder: unit-length word counts over a hashed vocabulary (no model)."""
     rows = np.zeros((len(texts), 512))

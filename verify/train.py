@@ -466,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.data is None or not args.data.is_dir():
         print(f"Error: {args.data}: not a folder", file=sys.stderr)
         return 2
+    if args.speeches is not None and not speech_files(args.speeches):
+        print(f"Error: {args.speeches}: no speeches (*.txt) to build pairs from", file=sys.stderr)
+        return 2
+    if not 0.0 <= settings.context <= 1.0:
+        print(f"Error: --context {settings.context}: a share, from 0 to 1", file=sys.stderr)
+        return 2
     from verify.embed import packaged_model_path
 
     base = args.base or packaged_model_path()
