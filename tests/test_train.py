@@ -139,6 +139,8 @@ def test_speech_pairs_read_only_the_training_speeches_and_are_labelled_by_constr
     assert all(p.hypothesis not in p.premise for p in by_set["speech-neutral"])
     texts = {s for p in used for s in speech_sentences(p.read_text(encoding="utf-8"))}
     assert all(p.hypothesis in texts or p.hypothesis in p.premise for p in pairs)
+    neutral_only = load_speech_pairs(folder, 3, 5, _bag_of_words, entailment=False)
+    assert neutral_only == by_set["speech-neutral"]
 
 
 def test_context_puts_another_premise_beside_a_share_of_the_pairs_and_keeps_labels():

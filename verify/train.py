@@ -68,6 +68,7 @@ class TrainSettings:
     threads: int = 0  # 0: os.cpu_count()
     context: float = 0.0  # share of pairs whose premise gets another pair's premise beside it
     speech_sentences: int = 12  # with --speeches: claim sentences drawn from each speech used
+    speech_entailment: bool = True  # with --speeches: also the entailment pairs, not only neutral
 
 
 def _jsonl(path: Path) -> Iterator[dict]:  # type: ignore[type-arg]
@@ -164,13 +165,15 @@ def speech_sentences(text: str) -> list[str]:
     ]
 
 
-def load_speech_pairs(folder: Path, per_speech: int, seed: int, encode) -> list[PairExample]:  # type: ignore[no-untyped-def]
+def load_speech_pairs(  # type: ignore[no-untyped-def]
+    folder: Path, per_speech: int, seed: int, encode, entailment: bool = True
+) -> list[PairExample]:
     """Pairs from real text (public-domain presidential speeches): a sentence against the
     sentence of the same speech nearest it in meaning but not beside it is ``neutral`` (about
     the same thing, not saying it: the false contradictions and false supports of real copy);
     a sentence, or its longest comma-separated part, against the two or three sentences around
-    it is ``entailment`` (a passage longer than the claim still says it). ``encode`` embeds
-    texts (unit-length rows)."""
+    it is ``entailment`` (a passage longer than the claim still says it; left out without
+    ``entailment``, the neutral pairs unchanged). ``encode`` embeds texts (unit-length rows)."""
     from rapidfuzz import fuzz
 
     rng = random.Random(seed + 2)
@@ -202,7 +205,7 @@ def load_speech_pairs(folder: Path, per_speech: int, seed: int, encode) -> list[
                 claim = max(parts, key=len) if parts and rng.random() < 0.5 else sents[i]
                 lo = max(0, i - rng.randint(0, 1))
                 premise = " ".join(sents[lo : min(len(sents), lo + rng.randint(2, 3))])
-                if claim in premise:
+                if claim in premise and entailment:
                     out.append(PairExample(premise, claim, 0, "speech-entailment"))
     return out
 
@@ -484,7 +487,11 @@ def main(argv: list[str] | None = None) -> int:
 
         embedder = load_embedder(None)
         examples += load_speech_pairs(
-            args.speeches, settings.speech_sentences, settings.seed, embedder.encode
+            args.speeches,
+            settings.speech_sentences,
+            settings.seed,
+            embedder.encode,
+            settings.speech_entailment,
         )
     if settings.max_pairs and len(examples) > settings.max_pairs:
         examples = random.Random(settings.seed).sample(examples, settings.max_pairs)
