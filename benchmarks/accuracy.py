@@ -142,6 +142,20 @@ def load_nli(folder: Path, n: int, files: str = "*.jsonl") -> list[Pair]:
     return _sample(pairs, n)
 
 
+def pair_model_error(path: str | None) -> str | None:
+    """Why the verdict model at ``path`` cannot be measured (one line), or None when it loads
+    and scores a pair: checked once, before a run that would count every pair as an error."""
+    if path is None:
+        return None
+    from verify.pairmodel import load_pair_model
+
+    try:
+        load_pair_model(path).predict([("A man plays.", "A man plays.")])
+    except VerifyError as exc:
+        return str(exc)
+    return None
+
+
 def run_pairs(
     pairs: list[Pair],
     th: Thresholds,

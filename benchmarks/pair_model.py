@@ -42,6 +42,7 @@ from accuracy import (
     load_nli,
     load_sick,
     load_stsb,
+    pair_model_error,
     run_pairs,
 )
 
@@ -182,6 +183,10 @@ def main() -> int:
     )
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = ap.parse_args()
+    problem = pair_model_error(args.pair_model)
+    if problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return 2
     t0 = time.time()
     n, dev = args.limit, args.dev
     fit_sets = {

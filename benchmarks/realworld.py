@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from accuracy import pair_model_error
+
 from verify import Settings, verify_files
 from verify.api import default_embedder
 
@@ -144,6 +146,10 @@ def main() -> int:
         "--pair-model", metavar="PATH", help="another verdict model (ONNX folder) to measure"
     )
     args = ap.parse_args()
+    problem = pair_model_error(args.pair_model)
+    if problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return 2
     folders = sorted(p for p in args.corpus.iterdir() if (p / "expected.json").exists())
     if not folders:
         print(f"Error: {args.corpus}: no pair folders with expected.json", file=sys.stderr)

@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from accuracy import pair_model_error
+
 from verify import Settings, verify_texts
 from verify.embed import load_embedder
 from verify.pairmodel import load_pair_model
@@ -71,6 +73,10 @@ def main() -> int:
     )
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
+    problem = pair_model_error(args.pair_model)
+    if problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return 2
     folder = args.dev / "presidential_speeches" / "data"
     files = sorted(folder.glob("*.txt"))[:: max(1, args.step)]
     if not files:
