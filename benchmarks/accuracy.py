@@ -142,6 +142,13 @@ def load_nli(folder: Path, n: int, files: str = "*.jsonl") -> list[Pair]:
     return _sample(pairs, n)
 
 
+def add_pair_model_option(ap: argparse.ArgumentParser) -> None:
+    """``--pair-model PATH``: measure another verdict model (check it with pair_model_error)."""
+    ap.add_argument(
+        "--pair-model", metavar="PATH", help="another verdict model (ONNX folder) to measure"
+    )
+
+
 def pair_model_error(path: str | None) -> str | None:
     """Why the verdict model at ``path`` cannot be measured (one line), or None when it loads
     and scores a pair: checked once, before a run that would count every pair as an error."""

@@ -35,6 +35,7 @@ from accuracy import (
     POSITIVE,
     CachedEmbedder,
     Pair,
+    add_pair_model_option,
     balanced_accuracy,
     best_threshold,
     cosines,
@@ -178,9 +179,7 @@ def main() -> int:
     ap.add_argument(
         "--distractors", type=int, default=0, help="other sentences added to each source"
     )
-    ap.add_argument(
-        "--pair-model", metavar="PATH", help="another verdict model (ONNX folder) to measure"
-    )
+    add_pair_model_option(ap)
     ap.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = ap.parse_args()
     problem = pair_model_error(args.pair_model)

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from accuracy import pair_model_error
+from accuracy import add_pair_model_option, pair_model_error
 
 from verify import Settings, verify_files
 from verify.api import default_embedder
@@ -142,9 +142,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, help="write the rows and the summary as JSON here")
     ap.add_argument("--details", action="store_true", help="print every unit that disagrees")
     ap.add_argument("--engine", default="hybrid", choices=("hybrid", "pairs"), help="claim engine")
-    ap.add_argument(
-        "--pair-model", metavar="PATH", help="another verdict model (ONNX folder) to measure"
-    )
+    add_pair_model_option(ap)
     args = ap.parse_args()
     problem = pair_model_error(args.pair_model)
     if problem:

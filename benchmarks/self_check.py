@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from accuracy import pair_model_error
+from accuracy import add_pair_model_option, pair_model_error
 
 from verify import Settings, verify_texts
 from verify.embed import load_embedder
@@ -68,9 +68,7 @@ def main() -> int:
         help="check each sentence against the next speech in the sample instead (false support: "
         "supported or copied there is a claim borne out by a text that does not say it)",
     )
-    ap.add_argument(
-        "--pair-model", metavar="PATH", help="another verdict model (ONNX folder) to measure"
-    )
+    add_pair_model_option(ap)
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     problem = pair_model_error(args.pair_model)

@@ -4,12 +4,11 @@ manifest, exports to ONNX, and the exported model scores pairs as the trained on
 from __future__ import annotations
 
 import json
-import zlib
 
 import numpy as np
 import pytest
 
-from tests.conftest import SHARED, need
+from tests.conftest import SHARED, FakeEmbedder, need
 from verify.train import (
     LABELS,
     holdout_split,
@@ -114,23 +113,15 @@ def test_bad_real_text_options_are_exit_2_before_training(tmp_path, capsys, extr
     assert not (tmp_path / "o").exists()
 
 
-def _bag_of_words(texts):
-    """A fake embedder: unit-length word counts over a hashed vocabulary (no model)."""
-    rows = np.zeros((len(texts), 512))
-    for r, t in enumerate(texts):
-        for w in t.lower().split():
-            rows[r, zlib.crc32(w.strip(".,;:!?").encode()) % 512] += 1.0
-    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
-
-
 def test_speech_pairs_read_only_the_training_speeches_and_are_labelled_by_construction():
     folder = need(SHARED / "dev" / "presidential_speeches" / "data")
     files = sorted(folder.glob("*.txt"))
     used = speech_files(folder)
     assert used and all(files.index(p) % 10 in (3, 7) for p in used)
     assert not set(used) & set(files[::10]) and not set(used) & set(files[::34])
-    pairs = load_speech_pairs(folder, 3, 5, _bag_of_words)
-    assert pairs == load_speech_pairs(folder, 3, 5, _bag_of_words)  # seeded
+    encode = FakeEmbedder().encode
+    pairs = load_speech_pairs(folder, 3, 5, encode)
+    assert pairs == load_speech_pairs(folder, 3, 5, encode)  # seeded
     by_set = {s: [p for p in pairs if p.set == s] for s in ("speech-neutral", "speech-entailment")}
     assert by_set["speech-neutral"] and by_set["speech-entailment"]
     assert all(p.label == LABELS.index("entailment") for p in by_set["speech-entailment"])
@@ -139,7 +130,7 @@ def test_speech_pairs_read_only_the_training_speeches_and_are_labelled_by_constr
     assert all(p.hypothesis not in p.premise for p in by_set["speech-neutral"])
     texts = {s for p in used for s in speech_sentences(p.read_text(encoding="utf-8"))}
     assert all(p.hypothesis in texts or p.hypothesis in p.premise for p in pairs)
-    neutral_only = load_speech_pairs(folder, 3, 5, _bag_of_words, entailment=False)
+    neutral_only = load_speech_pairs(folder, 3, 5, encode, entailment=False)
     assert neutral_only == by_set["speech-neutral"]
 
 
