@@ -167,3 +167,80 @@ def test_unknown_format(capsys) -> None:
         err == "Error: unknown format 'pdf'; expected one of text, json, html, sarif, github, "
         "markdown\n"
     )
+
+
+#: Each command with the positional arguments it needs.
+COMMANDS = {
+    "check": ["check", "copy.txt"],
+    "config": ["config"],
+    "baseline create": ["baseline", "create", "copy.txt"],
+    "index": ["index", "docs"],
+}
+
+
+def _usage_error(code: int, err: str) -> None:
+    assert code == 2, err
+    assert "internal error" not in err and "Traceback" not in err, err
+    assert "Error: " in err, err
+
+
+def _valued(command: str) -> list[str]:
+    from verify.options import OPTIONS
+
+    return [
+        o.flags[0]
+        for o in OPTIONS
+        if command in o.commands and o.annotation is not bool and "/" not in o.flags[0]
+    ]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_usage_errors_of_every_command_are_shown_as_usage_errors(command, capsys) -> None:
+    """A missing argument, an unknown option and every option without its value: the usage line,
+    the error, where to find help, exit 2; never "internal error"."""
+    words = COMMANDS[command]
+    name = " ".join(words[: 2 if words[0] == "baseline" else 1])
+    if len(words) > len(name.split()):  # the command needs an argument
+        code, _, err = run(words[: len(name.split())], capsys)
+        _usage_error(code, err)
+        assert f"Usage: verify {name}" in err and f"Try 'verify {name} --help' for help." in err
+    code, _, err = run([*words, "--bogus"], capsys)
+    _usage_error(code, err)
+    assert "No such option: --bogus" in err and f"Usage: verify {name}" in err
+    for flag in _valued(command):
+        code, _, err = run([*words, flag], capsys)
+        _usage_error(code, err)
+        assert f"Option '{flag}' requires an argument" in err, (flag, err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],  # the help
+        ["baseline"],
+        ["baseline", "nope"],
+        ["check", "copy.txt", "--against", OFFICIAL, "--workers", "many"],
+        ["index", "docs", "--shards", "two"],
+    ],
+)
+def test_other_usage_errors_are_the_user_s(args, capsys) -> None:
+    code, out, err = run(args, capsys)
+    _usage_error(code, err if args else "Error: " + err)
+    assert "Usage: verify" in out + err
+
+
+@pytest.mark.parametrize(
+    "flag, value",
+    [
+        ("--format", "xml"),
+        ("--claim-engine", "cosine"),
+        ("--fail-on", "sometimes"),
+        ("--encoding", "no-such-codec"),
+        ("--runtime", "gpu"),
+        ("--engine", "spark"),
+    ],
+)
+def test_a_bad_choice_is_one_line_and_exit_2(flag, value, capsys) -> None:
+    code, _, err = run([str(SEED / "article.txt"), "--against", OFFICIAL, flag, value], capsys)
+    _usage_error(code, err)
+    assert err.count("\n") == 1 and value in err, err

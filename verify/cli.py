@@ -18,7 +18,6 @@ import sys
 from dataclasses import replace
 from typing import Annotated, Any
 
-import click
 import typer
 
 from verify import configfile, options
@@ -371,6 +370,18 @@ def _engine(res: Resolved) -> str:
     return str(engine)
 
 
+def _click_errors() -> tuple[type[Exception], type[Exception]]:
+    """(UsageError, ClickException) of the click typer runs on: recent typer releases ship their
+    own copy (``typer._click``), whose errors are not ``click``'s."""
+    import importlib
+
+    try:
+        errors = importlib.import_module("typer._click.exceptions")
+    except ImportError:  # an older typer, on click itself
+        errors = importlib.import_module("click.exceptions")
+    return errors.UsageError, errors.ClickException
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``verify`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -379,17 +390,23 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] == "check":
         _early_prefetch(args)
     command = typer.main.get_command(app)
+    usage_error, click_error = _click_errors()
     try:
         code = command.main(args=args, prog_name="verify", standalone_mode=False)
         if code == 130:  # typer turns Ctrl-C into a silent exit code 130: say it
             _say("Error: interrupted")
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+    except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         _say("Error: interrupted")
         code = 130
-    except click.exceptions.ClickException as exc:
-        _say(f"Error: {exc.format_message()}")
+    except usage_error as exc:
+        # the user's: the usage line, the error, "Try 'verify check --help' for help." (``verify``
+        # alone: the help), as click shows them
+        exc.show()  # type: ignore[attr-defined]
+        code = 2
+    except click_error as exc:
+        _say(f"Error: {exc.format_message()}")  # type: ignore[attr-defined]
         code = 2
     except VerifyError as exc:
         _say(f"Error: {exc}")
