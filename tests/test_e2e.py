@@ -358,3 +358,40 @@ def test_a_changed_year_in_copied_speech_sentences_is_contradicted() -> None:
             report = verify_texts(claim + "\n", [text], Settings(), embedder=emb)
             verdicts = [u.verdict for u in report.units if u.kind == "claim"]
             assert verdicts and ("contradicted" in verdicts) == contradicted, (claim, verdicts)
+
+
+def test_a_speech_sentence_with_one_word_changed_is_never_copied() -> None:
+    """With the packaged models: sentences of presidential speeches with one content word
+    replaced by another word of the same speech are neither copied nor supported; the same
+    sentences with an attribution added stay copied."""
+    import re
+
+    from tests.conftest import DEV, need
+    from verify import Settings, verify_texts
+    from verify.embed import load_embedder
+    from verify.tokens import STOPWORDS
+
+    files = sorted(need(DEV / "presidential_speeches" / "data").glob("*.txt"))[::150]
+    emb = load_embedder(None)
+    checked = 0
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        sentence = next(
+            s
+            for s in re.split(r"(?<=[.])\s+", text)
+            if 15 <= len(s.split()) <= 35 and not re.search('[\n"\u201c\u201d;:]', s)
+        )
+        words = [w for w in re.findall(r"\b[a-z]{6,}\b", sentence) if w not in STOPWORDS]
+        other = next(
+            w
+            for w in sorted(set(re.findall(r"\b[a-z]{6,}\b", text)) - set(words) - STOPWORDS)
+            if w[-1] == words[0][-1]
+        )
+        changed = re.sub(rf"\b{words[0]}\b", other, sentence, count=1)
+        said = sentence.rstrip(".") + ", he said."
+        for claim, wanted in ((changed, {"partial", "contradicted"}), (said, {"copied"})):
+            report = verify_texts(claim + "\n", [text], Settings(), embedder=emb)
+            [unit] = [u for u in report.units if u.kind == "claim"]
+            assert unit.verdict in wanted, (claim, unit.verdict, unit.reason)
+        checked += 1
+    assert checked >= 5

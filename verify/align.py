@@ -70,12 +70,16 @@ def align_tokens(
     source: Sequence[str],
     gaps: frozenset[int] = frozenset(),
     free_gap: bool = False,
+    whole_edges: bool = False,
 ) -> TokenAlignment:
     """Align article tokens to the best window of source tokens.
 
     ``gaps``: article token positions before which an editorial gap stands (``[…]``
     or ``…``); source words dropped there are absorbed, not counted as edits.
     ``free_gap``: an ellipsis is present, so the whole source is the window.
+    ``whole_edges``: words the article has instead of the source's at its first or last word
+    replace as many source words as they are (a claim's "an instrument" for "a guitar"); else
+    the one source word nearest the match (a quotation is a fragment: "Two leaders" for "They").
     """
     n, m = len(article), len(source)
     if n == 0 or m == 0:
@@ -99,7 +103,7 @@ def align_tokens(
     # a quotation is a fragment: source words before its first or after its last word are not
     # edits, except the one source word next to words the quotation has instead ("They" ->
     # "Two leaders" at the start; "sayHello" -> "sayНello" at the end)
-    ops = _trim_edges(ops, article, source)
+    ops = _trim_edges(ops, article, source, whole_edges)
     ops = _drop_chance_edges(ops, article)
     if not ops:
         return TokenAlignment(ws, ws, (), 0, 0.0)
@@ -118,7 +122,9 @@ def align_tokens(
     return TokenAlignment(ws, we, tuple(merged), matched, similarity)
 
 
-def _trim_edges(ops: list[Op], article: Sequence[str], source: Sequence[str]) -> list[Op]:
+def _trim_edges(
+    ops: list[Op], article: Sequence[str], source: Sequence[str], whole: bool = False
+) -> list[Op]:
     from verify.edits import notation_kind
 
     head: list[Op] = []
@@ -144,7 +150,7 @@ def _trim_edges(ops: list[Op], article: Sequence[str], source: Sequence[str]) ->
         # for "He's")
         d = deletes[-1] if at_start else deletes[0]
         a0, a1 = min(o.art_start for o in inserts), max(o.art_end for o in inserts)
-        width = 1
+        width = _edge_width(article[a0:a1], source, d, at_start) if whole else 1
         for k in (2, 3):
             if k > d.src_end - d.src_start:
                 break
@@ -163,6 +169,23 @@ def _trim_edges(ops: list[Op], article: Sequence[str], source: Sequence[str]) ->
     if not middle:  # no word in common: nothing to anchor on
         return [o for o in ops if o.tag != "delete"]
     return [*keep(head, True), *middle, *keep(tail, False)]
+
+
+def _edge_width(added: Sequence[str], source: Sequence[str], d: Op, at_start: bool) -> int:
+    """How many of the dropped source words next to the match the added words stand for: from
+    the match outwards, as many content words as they have (at least one), with the function
+    words between ("fruit" for "a lemon", "an instrument" for "a guitar")."""
+    from verify.tokens import is_content
+
+    wanted = max(1, sum(1 for w in added if is_content(w)))
+    words = source[d.src_start : d.src_end]
+    order = range(len(words) - 1, -1, -1) if at_start else range(len(words))
+    seen = 0
+    for width, i in enumerate(order, 1):
+        seen += is_content(words[i])
+        if seen >= wanted:
+            return width
+    return len(words)
 
 
 def _drop_chance_edges(ops: list[Op], article: Sequence[str]) -> list[Op]:

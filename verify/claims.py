@@ -11,64 +11,15 @@ from typing import Any
 import numpy as np
 
 from verify.align import top_indices
-from verify.clauses import Clause, split_clauses
+from verify.claimunit import ClaimInput, claim_unit, clause_text, nothing_to_compare
+from verify.clauses import Clause
 from verify.config import Thresholds
-from verify.conflicts import Conflict, copy_conflicts, find_conflicts
-from verify.judge import LexicalMatch, best_lexical
-from verify.model import Document, Edit, Quote, Sentence, Span, Unit
-from verify.normalize import Normalized, normalize
+from verify.conflicts import Conflict, find_conflicts
+from verify.copies import copy_judgement
+from verify.model import Edit, Span, Unit
 from verify.sources import SourceIndex
-from verify.tokens import Token, stem
+from verify.tokens import stem
 from verify.verdicts import NEAREST_ONLY
-
-
-@dataclass
-class ClaimInput:
-    sentence: Sentence
-    norm: Normalized
-    segments: list[tuple[int, int]]  # normalised spans outside quotations
-    clauses: list[Clause]
-    compared: str
-    quotes: tuple[Quote, ...] = ()  # the quotations the sentence carries (judged on their own)
-
-    @property
-    def tokens(self) -> list[Token]:
-        return [t for c in self.clauses for t in c.tokens]
-
-    @property
-    def keys(self) -> list[str]:
-        return [t.key for t in self.tokens]
-
-
-def prepare_claim(
-    doc: Document, sentence: Sentence, quotes: Sequence[Quote], th: Thresholds
-) -> ClaimInput | None:
-    """The part of a sentence outside quotation marks, cut into clauses; None when
-    nothing but attribution is left ("he added,")."""
-    norm = normalize(sentence.text, sentence.start)
-    # normalised spans covered by quotations (with their marks)
-    masked: list[tuple[int, int]] = []
-    for q in quotes:
-        lo, hi = q.start - 1, q.end + 1
-        if hi <= sentence.start or lo >= sentence.end:
-            continue
-        idx = [i for i in range(len(norm.text)) if lo <= norm.starts[i] + norm.offset < hi]
-        if idx:
-            masked.append((idx[0], idx[-1] + 1))
-    segments: list[tuple[int, int]] = []
-    pos = 0
-    for s, e in sorted(masked):
-        if s > pos:
-            segments.append((pos, s))
-        pos = max(pos, e)
-    if pos < len(norm.text):
-        segments.append((pos, len(norm.text)))
-    clauses = split_clauses(norm, segments, th.min_clause_words, drop_attribution=True)
-    content = sum(len(c.content) for c in clauses)
-    if content < th.min_claim_words:
-        return None
-    compared = " \u2026 ".join(c.text for c in clauses)
-    return ClaimInput(sentence, norm, segments, clauses, compared, tuple(quotes))
 
 
 def lexical_support(clause_stems: Sequence[str], sentence_stems: frozenset[str]) -> float:
@@ -109,28 +60,6 @@ class CosineFacts:
 
     def unit(self, **fields: Any) -> Unit:
         return claim_unit(self.uid, self.ci, **fields)
-
-
-def claim_unit(uid: str, ci: ClaimInput, **fields: Any) -> Unit:
-    """The claim's unit, placed where its sentence stands, with the verdict ``fields``."""
-    s = ci.sentence
-    return Unit(
-        id=uid,
-        kind="claim",
-        text=s.text,
-        start=s.start,
-        end=s.end,
-        line=s.line,
-        compared=ci.compared,
-        **fields,
-    )
-
-
-def nothing_to_compare(uid: str, ci: ClaimInput) -> Unit:
-    """The verdict where the sources hold no sentence to compare with."""
-    return claim_unit(
-        uid, ci, verdict="unsupported", score=0.0, reason="no source text to compare with"
-    )
 
 
 def judge_claim(
@@ -223,31 +152,9 @@ def cosine_contradicted(f: CosineFacts, index: SourceIndex, th: Thresholds) -> U
 
 
 def cosine_copied(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | None:
-    """The sentence repeats a source passage nearly word for word, without quotation marks."""
-    lex_match = near_copy(f.ci, index, th)
-    if lex_match is None:
-        return None
-    al = lex_match.alignment
-    ev = index.passage_evidence(lex_match.passage, al.similarity, al.window_start, al.window_end)
-    changed = copy_conflicts(f.ci.tokens, lex_match.passage.tokens, al.ops) if f.checks else []
-    if changed:  # word for word but for a name or a number: a plain contradiction
-        what = "; ".join(f"{c.article!r} vs {c.source!r}" for c in changed)
-        kinds = " and ".join(dict.fromkeys(f"another {c.kind}" for c in changed))
-        return f.unit(
-            verdict="contradicted",
-            score=al.similarity,
-            evidence=(ev,),
-            edits=tuple(Edit("replace", c.article, c.source, True, c.kind) for c in changed),
-            reason=f"repeats a source passage word for word ({al.similarity:.0%} of words) but "
-            f"for {kinds}: {what}",
-        )
-    return f.unit(
-        verdict="copied",
-        score=al.similarity,
-        evidence=(ev,),
-        reason=f"repeats a source passage nearly word for word ({al.similarity:.0%} "
-        "of words) without quotation marks",
-    )
+    """The sentence repeats a source passage nearly word for word: judged by its edits
+    (copy_judgement)."""
+    return copy_judgement(f.uid, f.ci, index, th, f.checks)
 
 
 def cosine_supported(f: CosineFacts, index: SourceIndex, th: Thresholds) -> Unit | None:
@@ -323,11 +230,6 @@ COSINE_RULES: tuple[Callable[[CosineFacts, SourceIndex, Thresholds], Unit | None
 )
 
 
-def clause_text(ci: ClaimInput, clause: Clause) -> str:
-    """The clause as the copy writes it."""
-    return ci.sentence.text[clause.start - ci.sentence.start : clause.end - ci.sentence.start]
-
-
 def credit_quotations(
     unit: Unit, ci: ClaimInput, quotes: Sequence[tuple[Unit, int]], th: Thresholds
 ) -> Unit:
@@ -360,25 +262,3 @@ def credit_quotations(
         f"not: their nearest passage scores {unit.score:.2f}, below the support threshold "
         f"{th.support_min:.2f}",
     )
-
-
-def near_copy(ci: ClaimInput, index: SourceIndex, th: Thresholds) -> LexicalMatch | None:
-    """The source passage the claim repeats nearly word for word (``claim_copied_min`` of its
-    words, at least ``min_clause_words`` of them), with the alignment; None when none."""
-    match = best_lexical(ci.keys, index, th.candidates)
-    if (
-        match is None
-        or match.alignment.similarity < th.claim_copied_min
-        or len(ci.keys) < th.min_clause_words
-    ):
-        return None
-    return match
-
-
-def copy_changes(ci: ClaimInput, index: SourceIndex, th: Thresholds) -> list[Conflict]:
-    """The names and numbers a claim changes in the source passage it repeats nearly word for
-    word (conflicts.copy_conflicts); empty when it repeats none."""
-    match = near_copy(ci, index, th)
-    if match is None:
-        return []
-    return copy_conflicts(ci.tokens, match.passage.tokens, match.alignment.ops)

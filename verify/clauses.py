@@ -62,8 +62,15 @@ _REPORTED_THAT = re.compile(
 )
 _ATTRIBUTED = re.compile(
     r"^(?P<who>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,5}?)\s+(?:said|says|announced|stated|told\s+\w+|"
-    r"confirmed|claimed|reported|wrote|added|noted|insisted|acknowledged)\b(?:\s+(?:on|in)\s+\w+)?(?:\s+that)?\s+\S",
+    r"confirmed|claimed|reported|wrote|added|noted|insisted|acknowledged)\b(?:\s+(?:on|in)\s+\w+)?(?:\s+that)?\s+(?=\S)",
 )
+
+
+def reported_start(text: str) -> int:
+    """Where the reported words begin in a sentence that opens with an attribution ("The Fed
+    said on Wednesday | the banking system is sound"); 0 when it opens with none."""
+    m = _ATTRIBUTED.match(text)
+    return m.end() if m and attributed_to(text) else 0
 
 
 def attributed_to(text: str) -> str | None:

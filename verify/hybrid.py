@@ -6,16 +6,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from verify.align import top_indices
-from verify.claims import ClaimInput, ClaimSims, copy_changes, judge_claim
+from verify.claims import ClaimSims, judge_claim
+from verify.claimunit import ClaimInput
 from verify.config import Thresholds
 from verify.conflicts import find_conflicts
+from verify.copies import copy_judgement
 from verify.model import Unit
 from verify.pairclaims import PairScorer, score_candidates
 from verify.sources import SourceIndex
 
 #: Conflicts the verdict model cannot be trusted to read (it was trained on words, not values):
-#: in a near-copy they stand without its confirmation (another name in a copy, and a word of
-#: the opposite sense, stand anywhere: see judge_claim_hybrid).
+#: where the rest of the claim repeats the passage they stand without its confirmation (so do
+#: a near-copy's excluding edits and a word of the opposite sense: see judge_claim_hybrid).
 UNREAD_CONFLICTS = frozenset({"number", "date", "weekday"})
 
 
@@ -26,26 +28,26 @@ def judge_claim_hybrid(
     checks find stands only where the model leans that way (P(contradicted) at least
     ``pair_conflict_min`` and above P(entailed), on a passage about the same thing); else the
     claim is judged again without the checks. What the model cannot be trusted to read stands
-    without it: a changed number, date or weekday where the rest of the claim repeats the
-    passage word for word, another name in such a copy, and a word of the opposite sense
+    without it: a near-copy whose edit excludes the source's words (another name or number, a
+    negation, an antonym; copies.copy_judgement), a changed number, date or weekday where the
+    rest of the claim repeats the passage word for word, and a word of the opposite sense
     ("rose" for "fell"; conflicts.OPPOSITES). Letting the model also contradict and upgrade
     claims was measured and did worse on real copy (benchmarks/RESULTS.md)."""
     unit = judge_claim(uid, ci, index, sims, th)
     if unit.verdict != "contradicted":
         return unit  # nothing to confirm: the model is not even loaded
+    copy = copy_judgement(uid, ci, index, th)
+    if copy is not None and copy.verdict == "contradicted":
+        return copy  # a near-copy whose edit excludes the source's words (copies.py)
     if any(e.kind in ("name", "word") for e in unit.edits):
-        return unit  # another name in a copy, or an opposite (conflicts.copy_conflicts, OPPOSITES)
+        return unit  # a word of the opposite sense (conflicts.OPPOSITES)
     again = judge_claim(uid, ci, index, sims, th, checks=False)
     nearest = top_indices(sims.claim, 1)
     if (
         again.verdict == "copied"  # word for word but for the conflict: about the same thing
         and nearest
-        and (
-            any(  # the whole claim, not a clause; a negation the model reads itself
-                c.kind in UNREAD_CONFLICTS
-                for c in find_conflicts(ci.tokens, index.tokens[nearest[0]])
-            )
-            or any(c.kind == "number" for c in copy_changes(ci, index, th))  # "1992" for "1990"
+        and any(  # the whole claim, not a clause; a negation the model reads itself
+            c.kind in UNREAD_CONFLICTS for c in find_conflicts(ci.tokens, index.tokens[nearest[0]])
         )
     ):
         return replace(unit, reason=f"{unit.reason}; the rest repeats the source word for word")

@@ -22,6 +22,7 @@ from verify.model import Document, Edit, Quote, Unit
 from verify.normalize import Normalized, normalize
 from verify.sources import Passage, SourceIndex, _joined
 from verify.tokens import Token, is_content, tokenize
+from verify.wordedits import word_edits
 
 __all__ = [  # the moved names stay importable from here
     "COSMETIC_KINDS",
@@ -96,15 +97,17 @@ def best_lexical(
     k: int,
     gaps: frozenset[int] = frozenset(),
     ellipsis: bool = False,
+    whole_edges: bool = False,
 ) -> LexicalMatch | None:
-    """The passage whose words best match ``keys`` token by token."""
+    """The passage whose words best match ``keys`` token by token (``whole_edges``: as in
+    align.align_tokens)."""
     passages = index.passages
     if not keys or not passages:
         return None
     best: tuple[tuple[float, int, int], LexicalMatch] | None = None
     for p_idx, _ in lexical_candidates(keys, index.passage_keys, k):
         p = passages[p_idx]
-        al = align_tokens(keys, p.keys, gaps, ellipsis)
+        al = align_tokens(keys, p.keys, gaps, ellipsis, whole_edges)
         rank = (al.similarity, -len(p.sentences), -p_idx)
         if best is None or rank > best[0]:
             best = (rank, LexicalMatch(p, al))
@@ -193,99 +196,10 @@ def extend_to_runs(
 
 def quote_edits(qi: QuoteInput, match: LexicalMatch) -> list[Edit]:
     """Every word-level difference between a quotation and its source window."""
-    edits: list[Edit] = []
-    p = match.passage
-    for op in match.alignment.ops:
-        art = qi.tokens[op.art_start : op.art_end]
-        src = p.tokens[op.src_start : op.src_end]
-        if op.tag == "equal":
-            for a, s in zip(art, src, strict=True):
-                if a.text != s.text:
-                    edits.append(
-                        Edit(
-                            "replace",
-                            a.text,
-                            s.text,
-                            False,
-                            "case",
-                            None,
-                            *qi.norm.original_span(a.start, a.end),
-                        )
-                    )
-            continue
-        a_text = _span_text(qi.norm, art)
-        s_text = _span_text(p.norm, src)
-        if op.tag == "delete" and is_stage_direction(p.norm.text, src):
-            continue  # "(Applause.)" in a transcript is not words the speaker said
-        kind, detail = classify_edit([t.text for t in art], [t.text for t in src])
-        if kind not in COSMETIC_KINDS and kind not in ("invisible", "homoglyph"):
-            notation = notation_kind(a_text, s_text)  # "two"/"2", "Rev."/"Reverend": not an edit
-            if notation is not None:
-                kind, detail = notation, None
-        edits.append(
-            Edit(
-                op.tag,
-                a_text,
-                s_text,
-                kind not in COSMETIC_KINDS,
-                kind,
-                detail,
-                *_article_span(qi, op.art_start, op.art_end),
-            )
-        )
-    return edits
-
-
-#: Transcript notes between the words of a speech: never an edit when a quotation omits them.
-STAGE_DIRECTIONS = frozenset(
-    {
-        "applause",
-        "laughter",
-        "cheers",
-        "cheering",
-        "booing",
-        "boos",
-        "crosstalk",
-        "inaudible",
-        "music",
-        "silence",
-        "pause",
-        "audience",
-        "laughs",
-        "chanting",
-    }
-)
-
-
-def is_stage_direction(text: str, toks: Sequence[Token]) -> bool:
-    """Tokens that are a parenthesised or bracketed transcript note: "(Applause.)"."""
-    if not toks or len(toks) > 4:
-        return False
-    before = text[: toks[0].start].rstrip()[-1:]
-    after = text[toks[-1].end :].lstrip(".").lstrip()[:1]
-    return (
-        before in "([" and after in ")]" and any(t.key.strip(".") in STAGE_DIRECTIONS for t in toks)
-    )
-
-
-def _article_span(qi: QuoteInput, first: int, last: int) -> tuple[int, int]:
-    """Article offsets of quote tokens [first, last); empty where words were dropped."""
-    toks = qi.tokens
-    if last > first:
-        return qi.norm.original_span(toks[first].start, toks[last - 1].end)
-    if first < len(toks):
-        pos = qi.norm.original_span(toks[first].start, toks[first].start + 1)[0]
-    elif toks:
-        pos = qi.norm.original_span(toks[-1].start, toks[-1].end)[1]
-    else:
-        pos = qi.quote.start
-    return pos, pos
-
-
-def _span_text(norm: Normalized, toks: Sequence[Token]) -> str:
-    if not toks:
-        return ""
-    return norm.text[toks[0].start : toks[-1].end]
+    return word_edits(
+        qi.tokens, qi.norm, match.passage.tokens, match.passage.norm, match.alignment.ops,
+        qi.quote.start,
+    )  # fmt: skip
 
 
 def judge_quote_lexical(

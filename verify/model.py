@@ -254,6 +254,8 @@ class Unit:
         if self.kind == "quote":
             out["edits"] = [e.to_dict() for e in self.edits]
         else:
+            if self.edits:  # a near-copy's edits, a contradiction's conflicting words
+                out["edits"] = [e.to_dict() for e in self.edits]
             out["unsupported_spans"] = [s.to_dict() for s in self.unsupported_spans]
             out["strength"] = self.strength.to_dict() if self.strength is not None else None
         return out

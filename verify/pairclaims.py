@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from verify.align import top_indices
-from verify.claims import ClaimInput, ClaimSims, claim_unit, clause_text, nothing_to_compare
+from verify.claims import ClaimSims
+from verify.claimunit import ClaimInput, claim_unit, clause_text, nothing_to_compare
 from verify.clauses import Clause, attributed_to
 from verify.config import Thresholds
 from verify.conflicts import Conflict, find_conflicts
-from verify.judge import best_lexical
+from verify.copies import copy_judgement
 from verify.model import Edit, Evidence, Span, Unit
 from verify.pairmodel import CONTRADICT, ENTAIL
 from verify.sources import SourceIndex
@@ -205,26 +206,9 @@ def rule_contradicted(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit
 
 
 def rule_copied(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit | None:
-    """The sentence repeats a source passage nearly word for word, without quotation marks."""
-    keys = f.ci.keys
-    match = best_lexical(keys, index, th.candidates)
-    if (
-        match is None
-        or match.alignment.similarity < th.claim_copied_min
-        or len(keys) < th.min_clause_words
-    ):
-        return None
-    al = match.alignment
-    ev = index.passage_evidence(match.passage, al.similarity, al.window_start, al.window_end)
-    return claim_unit(
-        f.uid,
-        f.ci,
-        verdict="copied",
-        score=al.similarity,
-        evidence=(ev,),
-        reason=f"repeats a source passage nearly word for word ({al.similarity:.0%} of words) "
-        "without quotation marks",
-    )
+    """The sentence repeats a source passage nearly word for word: judged by its edits, by the
+    copy rule every engine shares (copies.copy_judgement)."""
+    return copy_judgement(f.uid, f.ci, index, th)
 
 
 def rule_supported(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit | None:
@@ -319,8 +303,8 @@ def rule_unsupported(f: ClaimFacts, index: SourceIndex, th: Thresholds) -> Unit:
 
 #: The claim rules, in the order they apply: the first that gives a verdict wins.
 CLAIM_RULES: tuple[Callable[[ClaimFacts, SourceIndex, Thresholds], Unit | None], ...] = (
-    rule_contradicted,  # a near-copy that flips a number is not "copied"
-    rule_copied,
+    rule_copied,  # a near-copy is judged by its edits (a flipped number is no copy)
+    rule_contradicted,
     rule_supported,
     rule_parts,
 )

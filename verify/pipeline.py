@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from verify.claims import ClaimInput, ClaimSims, credit_quotations, judge_claim, prepare_claim
+from verify.claims import ClaimSims, credit_quotations, judge_claim
+from verify.claimunit import ClaimInput, prepare_claim
 from verify.config import MAX_SENTENCE_CHARS, Settings, Thresholds
 from verify.hybrid import judge_claim_hybrid
 from verify.judge import (

@@ -179,6 +179,27 @@ class SourceIndex:
         line = self.docs[p.doc].line(start)
         return Evidence(p.doc, p.section, text, start, end, line, float(similarity))
 
+    def window_evidence(
+        self, p: Passage, similarity: float, tok_start: int, tok_end: int
+    ) -> tuple[Evidence, ...]:
+        """``passage_evidence`` cut at sentence ends: one piece per source sentence the
+        window touches (a claim that joins two sentences rests on both)."""
+        whole = self.passage_evidence(p, similarity, tok_start, tok_end)
+        if len(p.sentences) == 1:
+            return (whole,)
+        doc = self.docs[p.doc]
+        out = []
+        for i in p.sentences:
+            s = self.sentences[i]
+            a, b = max(whole.start, s.start), min(whole.end, s.end)
+            text = doc.text[a:b]
+            a, b = a + len(text) - len(text.lstrip()), b - len(text) + len(text.rstrip())
+            if b > a:
+                out.append(
+                    Evidence(p.doc, s.section, doc.text[a:b], a, b, doc.line(a), float(similarity))
+                )
+        return tuple(out) or (whole,)
+
 
 _SPEAKER_LABEL = re.compile(r"^[ \t]*([A-Z][A-Z.'’\- ]{0,40}[A-Z.]):", re.MULTILINE)
 #: Words of a transcript label that are titles, not names.

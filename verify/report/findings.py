@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from verify.baseline import fingerprint
-from verify.model import Report, Unit
+from verify.model import Edit, Report, Unit
 from verify.report.view import plain
 from verify.verdicts import CLEAN, TITLES, ci_level
 
@@ -40,6 +40,11 @@ def message(unit: Unit) -> str:
     return plain(_message(unit))
 
 
+def _kind(unit: Unit, e: Edit) -> str:
+    """An edit's kind; a claim's with what the edit does there ("word: antonym of 'valid'")."""
+    return f"{e.kind}: {e.detail}" if unit.kind == "claim" and e.detail else e.kind
+
+
 def _message(unit: Unit) -> str:
     words = " ".join(unit.text.split())
     if len(words) > 200:
@@ -54,7 +59,9 @@ def _message(unit: Unit) -> str:
     if edits:
         lines.append(
             "Edits: "
-            + "; ".join(f"{e.source or '∅'} \u2192 {e.article or '∅'} ({e.kind})" for e in edits)
+            + "; ".join(
+                f"{e.source or '∅'} \u2192 {e.article or '∅'} ({_kind(unit, e)})" for e in edits
+            )
         )
     for s in unit.unsupported_spans:
         lines.append(f"Not in the sources: {s.text}")

@@ -147,8 +147,9 @@ def _unit_order(uid: str) -> tuple[str, int]:
     return uid[:1], int(uid[1:]) if uid[1:].isdigit() else 0
 
 
-def _quote_diff(report: Report, unit: Unit) -> list[dict[str, Any]]:
-    """The quotation as parts: equal text, and replace/insert/delete edits in place."""
+def _edit_diff(report: Report, unit: Unit) -> list[dict[str, Any]]:
+    """A quotation's or a near-copy's words as parts: equal text, and replace/insert/delete
+    edits in place."""
     text = report.article.text
     edits = sorted(
         (e for e in unit.edits if e.start is not None and e.end is not None),
@@ -264,7 +265,9 @@ class HtmlReporter:
             "strength_names": STRENGTH_NAMES,
             "failing": {u.id for u in report.failing()},
             "diffs": {
-                u.id: _quote_diff(report, u) for u in report.units if u.kind == "quote" and u.edits
+                u.id: _edit_diff(report, u)
+                for u in report.units
+                if (u.kind == "quote" and u.edits) or any(e.start is not None for e in u.edits)
             },
             "claim_parts": {u.id: _claim_parts(u) for u in report.units if u.unsupported_spans},
             "omitted": [(omitted_ids[i], o) for i, o in enumerate(report.omitted)],

@@ -42,8 +42,10 @@ def code(text: str) -> str:
 
 
 def _words(unit: Unit, report: Report) -> str:
-    """The unit's words, with a quotation's edits as ~~source~~ **article**."""
-    if unit.kind == "claim":
+    """The unit's words, with its edits as ~~source~~ **article** (a quotation's, a
+    near-copy's), or a claim's unsupported words as <ins>…</ins>."""
+    placed = [e for e in unit.edits if e.start is not None]
+    if unit.kind == "claim" and not placed:
         text = unit.text
         parts, pos = [], unit.start
         for s in sorted(unit.unsupported_spans, key=lambda s: s.start):
@@ -56,9 +58,7 @@ def _words(unit: Unit, report: Report) -> str:
         return " ".join(p for p in parts if p)
     parts, pos = [], unit.start
     art = report.article.text
-    for e in sorted(
-        (e for e in unit.edits if e.start is not None), key=lambda e: (e.start or 0, e.end or 0)
-    ):
+    for e in sorted(placed, key=lambda e: (e.start or 0, e.end or 0)):
         assert e.start is not None and e.end is not None
         if e.start < pos:
             continue
@@ -70,7 +70,8 @@ def _words(unit: Unit, report: Report) -> str:
             parts.append(f"{mark}{md(art[e.start : e.end])}{mark}")
         pos = e.end
     parts.append(md(art[pos : unit.end]))
-    return "“" + " ".join(p for p in parts if p) + "”"
+    words = " ".join(p for p in parts if p)
+    return f"“{words}”" if unit.kind == "quote" else words
 
 
 class MarkdownReporter:

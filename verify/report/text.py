@@ -100,7 +100,9 @@ class TextReporter:
                 f"{escape(_short(ev.text))}"
             )
         for e in unit.edits:
-            label = "conflict" if unit.kind == "claim" else ("edit" if e.meaningful else "cosmetic")
+            label = "edit" if e.meaningful else "cosmetic"
+            if unit.kind == "claim" and e.meaningful and unit.verdict == "contradicted":
+                label = "conflict"
             src = _line(e.source) or "∅"
             art = _line(e.article) or "∅"
             detail = f"; {_line(e.detail)}" if e.detail else ""
