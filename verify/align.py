@@ -22,11 +22,18 @@ def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.clip(a @ b.T, -1.0, 1.0)
 
 
+#: Scores are ranked at the precision a report shows them (JSON: 4 decimals): two passages
+#: that score the same there are a tie, broken by source order. Below it, float noise (the
+#: same text encoded in another batch, in another process) would pick either.
+RANK_DECIMALS = 4
+
+
 def top_indices(scores: np.ndarray, k: int) -> list[int]:
-    """Indices of the ``k`` highest scores, best first, ties by lower index (deterministic)."""
+    """Indices of the ``k`` highest scores, best first, ties (at ``RANK_DECIMALS``) by lower
+    index (deterministic)."""
     if scores.size == 0:
         return []
-    order = np.lexsort((np.arange(scores.size), -scores))
+    order = np.lexsort((np.arange(scores.size), -np.round(scores, RANK_DECIMALS)))
     return [int(i) for i in order[:k]]
 
 

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from verify.align import TokenAlignment
 from verify.claimunit import ClaimInput, claim_unit
 from verify.clauses import reported_start
 from verify.config import Thresholds
@@ -36,25 +35,25 @@ from verify.normalize import Normalized
 from verify.sources import SourceIndex
 from verify.tokens import Token, is_content, is_negation, is_pronoun, stem
 from verify.wordedits import aligned_edits
+from verify.wordorder import (
+    HEDGES,
+    MODALS,
+    POSSIBLE,
+    meaning_word,
+    moved_words,
+    phrase_moved,
+    stems,
+)
 
 if TYPE_CHECKING:
     from verify.lexicon import Lexicon
 
-#: Words that make a statement conditional or possible: dropping one states as fact what the
-#: source only allowed; they are never mere function words.
-HEDGES = frozenset(
-    """if unless may might could would should can possibly probably perhaps likely unlikely
-    whether""".split()
-)
 #: Prepositions: words dropped up to one ("in front of the hut" → "in the hut") put what
 #: follows in another relation.
 PREPOSITIONS = frozenset(
     """of to in on at by for with from into onto upon about over under after before behind
     between among against toward towards across through near""".split()
 )
-#: Modal verbs; a possibility in the source stated as a certainty adds what it does not say.
-MODALS = frozenset("will would shall should can could may might must".split())
-POSSIBLE = frozenset({"may", "might", "could"})
 #: How an edit bears on what the claim says (see the module docstring), mildest first.
 EFFECTS = ("cosmetic", "implied", "added", "exclusive")
 #: The WordNet relations of a replaced word, and the effect each has.
@@ -99,12 +98,12 @@ def read_copy(tokens: Sequence[Token], norm: Normalized, match: LexicalMatch) ->
     """Every edit between the claim's ``tokens`` and the passage of ``match``, with its effect."""
     p, ops = match.passage, match.alignment.ops
     changed = {(c.article, c.source): c.kind for c in copy_conflicts(tokens, p.tokens, ops)}
-    moved = _moved_words(tokens, p.tokens, match.alignment)
+    moved = moved_words(tokens, p.tokens, match.alignment)
     listed = aligned_edits(tokens, norm, p.tokens, p.norm, ops, norm.offset)
     pieces = [
         (tokens[op.art_start : op.art_end], p.tokens[op.src_start : op.src_end]) for op, _ in listed
     ]
-    phrase = _phrase_moved(moved, p.tokens, tokens)
+    phrase = phrase_moved(moved, p.tokens, tokens)
     first = norm.original_span(tokens[0].start, tokens[0].end)[0] if tokens else -1
     out: list[CopyEdit] = []
     for (op, e), (art, src) in zip(listed, pieces, strict=True):
@@ -118,88 +117,6 @@ def read_copy(tokens: Sequence[Token], norm: Normalized, match: LexicalMatch) ->
     return CopyReading(match, tuple(out))
 
 
-def _phrase_moved(moved: Counter[str], source: Sequence[Token], claim: Sequence[Token]) -> bool:
-    """Whether the words in another order tell the same thing ("On Monday, the council signed"
-    for "The council signed … on Monday"; a sentence put in the passive), not words exchanged
-    around a word between them ("the dog bit the man" for "the man bit the dog": one word goes
-    from before "bit" to after it, another from after it to before; the word between is a
-    verb: "Ukraine's sovereignty has the support of the United States" exchanges nothing)."""
-    if not moved or _passive(claim) != _passive(source):
-        return True  # nothing moved, or the same event told from the other side
-    src, art = _first_places(source), _first_places(claim)
-    shared = [w for w in src if w in art]
-    verbs = {stem(source[i].key) for i in range(len(source)) if _finite_verb(source, i)}
-    for pivot in (w for w in shared if w in verbs):
-        ahead = any(src[w] < src[pivot] and art[w] > art[pivot] for w in shared)
-        behind = any(src[w] > src[pivot] and art[w] < art[pivot] for w in shared)
-        if ahead and behind:
-            return False
-    return True
-
-
-def _first_places(toks: Sequence[Token]) -> dict[str, int]:
-    """Each content word's (stem's) first position."""
-    out: dict[str, int] = {}
-    for i, t in enumerate(toks):
-        if is_content(t.key):
-            out.setdefault(stem(t.key), i)
-    return out
-
-
-_BE = frozenset("is are was were be been being".split())
-_AUX = _BE | MODALS | frozenset("has have had do does did".split())
-
-
-def _finite_verb(toks: Sequence[Token], i: int) -> bool:
-    """A verb in use: a word WordNet knows as a verb, inflected ("-s", "-ed", "-ing", an
-    irregular past such as "bit") or after an auxiliary ("is brushing", "will sign")."""
-    from verify.lexicon import load
-
-    key = toks[i].key
-    if i and toks[i].text[:1].isupper():
-        return False  # a name ("the United States")
-    lemmas = load().lemmas(key, "v")
-    if not lemmas or not is_content(key):
-        return False
-    return (
-        (i > 0 and toks[i - 1].key in _AUX)
-        or key.endswith(("s", "ed", "ing"))
-        or any(lemma != key for lemma in lemmas)
-    )
-
-
-def _passive(tokens: Sequence[Token]) -> bool:
-    """A passive with its agent: a form of "be", a participle, then "by"."""
-    keys = [t.key for t in tokens]
-    for i, k in enumerate(keys):
-        if k in _BE:
-            j = i + 1
-            while j < len(keys) and keys[j] in ("being", "been", "not"):
-                j += 1
-            if j < len(keys) and keys[j].endswith(("ed", "en")) and "by" in keys[j + 1 :]:
-                return True
-    return False
-
-
-def _moved_words(
-    tokens: Sequence[Token], source: Sequence[Token], al: TokenAlignment
-) -> Counter[str]:
-    """Content words (by stem) that the claim adds in one place and the passage has in another
-    (dropped there, or outside the words the claim repeats): the same words in another order."""
-    added: Counter[str] = Counter()
-    dropped = Counter(_stems([*source[: al.window_start], *source[al.window_end :]]))
-    for op in al.ops:
-        if op.tag in ("insert", "replace"):
-            added.update(_stems(tokens[op.art_start : op.art_end]))
-        if op.tag in ("delete", "replace"):
-            dropped.update(_stems(source[op.src_start : op.src_end]))
-    return added & dropped
-
-
-def _stems(toks: Sequence[Token]) -> list[str]:
-    return [stem(t.key) for t in toks if _meaning_word(t)]
-
-
 def _title(word: str) -> bool:
     return word.rstrip(".") in TITLE_WORDS
 
@@ -210,11 +127,6 @@ def _persons(toks: Sequence[Token]) -> set[str]:
 
 
 _NOT_PERSONS = frozenset("one ones this that these those".split())
-
-
-def _meaning_word(t: Token) -> bool:
-    """A word that carries meaning of its own: a content word, a hedge, a modal, a negation."""
-    return is_content(t.key) or t.key in HEDGES or t.key in MODALS or is_negation(t.key)
 
 
 def _effect(
@@ -233,7 +145,7 @@ def _effect(
         return "exclusive", f"another {conflict}", conflict
     if any(is_negation(t.key) for t in art) != any(is_negation(t.key) for t in src):
         return "exclusive", "a negation on one side only", "negation"
-    a_stems, s_stems = _stems(art), _stems(src)
+    a_stems, s_stems = stems(art), stems(src)
     if Counter(a_stems) == Counter(s_stems):  # only function words or inflections differ
         mine, theirs = _persons(art), _persons(src)
         if mine and theirs and mine != theirs:  # "she" for "he": another person
@@ -247,7 +159,7 @@ def _effect(
         return "added", "the source's words in other places: who does what may differ", "word-order"
     a_modal = {t.key for t in art if t.key in MODALS}
     s_modal = {t.key for t in src if t.key in MODALS}
-    if a_modal and s_modal and all(t.key in MODALS for t in art if _meaning_word(t)):
+    if a_modal and s_modal and all(t.key in MODALS for t in art if meaning_word(t)):
         if s_modal & POSSIBLE and not a_modal & POSSIBLE:
             return "added", "states as certain what the source allows", e.kind
         return "implied", "another modal", e.kind
@@ -261,7 +173,7 @@ def _effect(
     if not s_stems:
         return "added", "words the source does not have", e.kind
     effect, why = _replacement(
-        [t for t in art if _meaning_word(t)], [t for t in src if _meaning_word(t)]
+        [t for t in art if meaning_word(t)], [t for t in src if meaning_word(t)]
     )
     return effect, why, "inflection" if why is None else e.kind
 
@@ -416,8 +328,8 @@ def _words_used(
 ) -> tuple[int, int]:
     """The passage's words the claim draws on: the aligned window [start, end), widened to hold
     the claim's words that stand elsewhere in the passage (a phrase moved)."""
-    mine = set(_stems(claim))
-    at = [i for i, t in enumerate(source) if _meaning_word(t) and stem(t.key) in mine]
+    mine = set(stems(claim))
+    at = [i for i, t in enumerate(source) if meaning_word(t) and stem(t.key) in mine]
     return min([start, *at]), max([end, *(i + 1 for i in at)])
 
 
