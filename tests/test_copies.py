@@ -243,3 +243,30 @@ def test_building_from_a_folder_without_wordnet_is_one_line_and_exit_2(tmp_path,
     err = capsys.readouterr().err
     assert err.startswith("Error: ") and err.count("\n") == 1
     assert not (tmp_path / "x.gz").exists()
+
+
+@pytest.mark.parametrize(
+    "sentence, judged",
+    [
+        ("The jobs will go to 14 states.", "The jobs will go to 14 states"),
+        (
+            "The program covers all 50 states, and it will create 3,500 jobs.",
+            "The program covers all 50 states … and it will create 3,500 jobs",
+        ),
+        (  # a presidential message: "States" is a noun after "the"
+            "The whole matter is now under discussion before the proper tribunal--the people of "
+            "the States.",
+            "The whole matter is now under discussion … before the proper tribunal--the people "
+            "of the States",
+        ),
+        ("The treaty is in force, the State Department notes.", "The treaty is in force"),
+    ],
+)
+def test_a_reporting_word_used_as_a_noun_is_judged_not_dropped(sentence, judged):
+    """ "states" and "notes" are attribution verbs only where they report ("the ministry
+    notes"), not after a determiner, a preposition or a number ("all 50 states")."""
+    report = verify_texts(
+        sentence + "\n", [FOMC], embedder=FakeEmbedder(), pair_model=FakePairModel()
+    )
+    [unit] = [u for u in report.units if u.kind == "claim"]
+    assert unit.compared == judged

@@ -98,8 +98,42 @@ _LEADING_LINK = re.compile(
 
 
 def is_attribution(text: str) -> bool:
-    """ "the White House statement read", "according to officials", "he added"."""
-    return bool(_ATTRIBUTION.match(text.strip(" ,.;:!?\"'")))
+    """ "the White House statement read", "according to officials", "he added"; not a clause
+    whose reporting word is a noun there ("all 50 states", "the people of the States")."""
+    clause = text.strip(" ,.;:!?\"'")
+    if not _ATTRIBUTION.match(clause):
+        return False
+    return not _noun_use(clause)
+
+
+#: Attribution verbs that are also nouns ("the states", "his notes", "a good read").
+_ALSO_NOUNS = frozenset({"states", "notes", "read", "reads"})
+#: Words before a noun, never before a verb with its subject: a determiner, a preposition.
+_BEFORE_NOUN = frozenset(
+    """the a an all these those its their our his her my your of to in on at for from by with
+    many several some both each every""".split()
+)
+
+
+def _noun_use(clause: str) -> bool:
+    """Whether the clause's only reporting word is a noun by the words before it: after a
+    determiner, a preposition or a number ("14 states"), or a name ("the United States")."""
+    words = clause.split()
+    found = [i for i, w in enumerate(words) if w.casefold().strip(".,") in _ALSO_NOUNS]
+    others = [
+        w for w in words if re.fullmatch(_ATTRIBUTION_VERBS, w.casefold().strip(".,"), re.I)
+    ]
+    if not found or len(others) > len(found):
+        return False  # another reporting word stands beside it ("the report notes, he said")
+    for i in found:
+        before = words[i - 1].casefold().strip(".,") if i else ""
+        if not (
+            before in _BEFORE_NOUN
+            or before.replace(",", "").isdigit()
+            or (i and words[i][:1].isupper())
+        ):
+            return False
+    return True
 
 
 def split_clauses(
