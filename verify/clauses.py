@@ -120,9 +120,7 @@ def _noun_use(clause: str) -> bool:
     determiner, a preposition or a number ("14 states"), or a name ("the United States")."""
     words = clause.split()
     found = [i for i, w in enumerate(words) if w.casefold().strip(".,") in _ALSO_NOUNS]
-    others = [
-        w for w in words if re.fullmatch(_ATTRIBUTION_VERBS, w.casefold().strip(".,"), re.I)
-    ]
+    others = [w for w in words if re.fullmatch(_ATTRIBUTION_VERBS, w.casefold().strip(".,"), re.I)]
     if not found or len(others) > len(found):
         return False  # another reporting word stands beside it ("the report notes, he said")
     for i in found:

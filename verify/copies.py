@@ -82,7 +82,6 @@ class CopyEdit:
 class CopyReading:
     """A claim read against the passage it nearly repeats: every edit with its effect."""
 
-    match: LexicalMatch
     edits: tuple[CopyEdit, ...]
 
     @property
@@ -99,14 +98,12 @@ def read_copy(tokens: Sequence[Token], norm: Normalized, match: LexicalMatch) ->
     p, ops = match.passage, match.alignment.ops
     changed = {(c.article, c.source): c.kind for c in copy_conflicts(tokens, p.tokens, ops)}
     moved = moved_words(tokens, p.tokens, match.alignment)
-    listed = aligned_edits(tokens, norm, p.tokens, p.norm, ops, norm.offset)
-    pieces = [
-        (tokens[op.art_start : op.art_end], p.tokens[op.src_start : op.src_end]) for op, _ in listed
-    ]
     phrase = phrase_moved(moved, p.tokens, tokens)
     first = norm.original_span(tokens[0].start, tokens[0].end)[0] if tokens else -1
     out: list[CopyEdit] = []
-    for (op, e), (art, src) in zip(listed, pieces, strict=True):
+    for op, e in aligned_edits(tokens, norm, p.tokens, p.norm, ops, norm.offset):
+        art = tokens[op.art_start : op.art_end]
+        src = p.tokens[op.src_start : op.src_end]
         if e.kind == "case" and (
             e.start == first or (op.src_start == 0 and e.source == src[0].text)
         ):
@@ -114,7 +111,7 @@ def read_copy(tokens: Sequence[Token], norm: Normalized, match: LexicalMatch) ->
         effect, why, kind = _effect(e, art, src, changed.get((e.article, e.source)), moved, phrase)
         edit = replace(e, meaningful=effect != "cosmetic", kind=kind, detail=why or e.detail)
         out.append(CopyEdit(edit, effect, (op.art_start, op.art_end)))
-    return CopyReading(match, tuple(out))
+    return CopyReading(tuple(out))
 
 
 def _title(word: str) -> bool:
@@ -242,13 +239,12 @@ def reported_words(ci: ClaimInput) -> list[Token]:
     return [t for t in ci.tokens if t.start >= start]
 
 
-def near_copy(ci: ClaimInput, index: SourceIndex, th: Thresholds) -> LexicalMatch | None:
-    """The source passage the claim's reported words (``reported_words``) repeat nearly word
-    for word, with the alignment (over those words): the
-    best-aligned passage (at least ``min_clause_words`` words) whose words the claim shares,
-    in order (the alignment's similarity) or in any order (content words' Jaccard), at least
-    ``claim_edit_min``; None when none."""
-    tokens = reported_words(ci)
+def near_copy(tokens: Sequence[Token], index: SourceIndex, th: Thresholds) -> LexicalMatch | None:
+    """The source passage that a claim's reported words (``reported_words``) repeat nearly word
+    for word, with the alignment over them: the best-aligned passage (at least
+    ``min_clause_words`` words) whose words the claim shares, in order (the alignment's
+    similarity) or in any order (content words' Jaccard), at least ``claim_edit_min``; None
+    when none."""
     match = best_lexical([t.key for t in tokens], index, th.candidates, whole_edges=True)
     if match is None or len(tokens) < th.min_clause_words:
         return None
@@ -270,10 +266,10 @@ def copy_judgement(
     excludes the source's words (``checks=False``: such words count as added); partial when
     it adds words the source does not say, highlighted; supported when the source implies
     every edit. None when the claim repeats no passage."""
-    match = near_copy(ci, index, th)
+    tokens = reported_words(ci)
+    match = near_copy(tokens, index, th)
     if match is None:
         return None
-    tokens = reported_words(ci)
     reading = read_copy(tokens, ci.norm, match)
     al = match.alignment
     share = f"{al.similarity:.0%} of words"
