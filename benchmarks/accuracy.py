@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from verify import Settings, Thresholds, verify_texts
-from verify.embed import load_embedder
+from verify.backend.embedder import load_embedder
 from verify.errors import VerifyError
 from verify.read import read_document
 from verify.segment import segment
@@ -154,7 +154,7 @@ def pair_model_error(path: str | None) -> str | None:
     and scores a pair: checked once, before a run that would count every pair as an error."""
     if path is None:
         return None
-    from verify.pairmodel import load_pair_model
+    from verify.backend.classifier import load_pair_model
 
     try:
         load_pair_model(path).predict([("A man plays.", "A man plays.")])

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from accuracy import load_mrpc, load_nli, load_sick, load_stsb
 
+from verify.backend.classifier import CONTRADICT, ENTAIL, OnnxPairModel
 from verify.config import Thresholds
-from verify.pairmodel import CONTRADICT, ENTAIL, OnnxPairModel
 
 REQUIRED_AGREEMENT = 0.995
 

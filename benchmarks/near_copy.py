@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))  # the measured checkout's helpers
 from accuracy import load_sick
 
 from verify import Settings, verify_texts
-from verify.embed import load_embedder
+from verify.backend.embedder import load_embedder
 from verify.stores import MemoStore, SourceEmbedder
 
 POSITIVE = ("supported", "copied")
@@ -164,7 +164,7 @@ def measure(dev: Path, n: int) -> dict:  # type: ignore[type-arg]
     lex = this_lexicon()
     rng = random.Random(0)
     emb = SourceEmbedder(load_embedder(None), [MemoStore()])
-    from verify.train import speech_sentences
+    from verify.training.data import speech_sentences
 
     rows: dict[str, list[str]] = {}
     examples: dict[str, list[dict[str, str]]] = {}
@@ -217,7 +217,7 @@ def model_reading(examples: dict[str, list[dict[str, str]]]) -> dict[str, dict[s
     near-copy the copy rule calls partial: the share it reads as entailed (P >= pair_entail_min)
     and as contradicted (P >= pair_contradiction_min). Where it cannot tell a changed word from a
     paraphrase, it cannot decide what WordNet does not know."""
-    from verify.pairmodel import CONTRADICT, ENTAIL, load_pair_model
+    from verify.backend.classifier import CONTRADICT, ENTAIL, load_pair_model
 
     th = Settings().thresholds
     model = load_pair_model()

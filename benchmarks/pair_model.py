@@ -11,7 +11,7 @@ right one, as in a real source. "Supported" = verdict supported/copied; contradi
 share of contradiction pairs called contradicted; false contradictions = share of the other pairs.
 
 Fit sets (the pair-model thresholds are chosen here with --fit, ``claim_edit_min`` with
---fit-edit): the 2,000 training pairs held out by ``verify.train`` (same seed), the MNLI and
+--fit-edit): the 2,000 training pairs held out by ``verify.training.pair`` (same seed), the MNLI and
 RTE fit samples (``train_[012]``), a SICK train sample. Report sets
 (never fitted, never trained on): SICK trial, MNLI and RTE ``train_[34]``, MRPC (b), VitaminC,
 STS-B dev. The cosine baseline threshold is fitted on STS-B train and MRPC (a), as in accuracy.py.
@@ -49,8 +49,8 @@ from accuracy import (
 )
 
 from verify import Settings, Thresholds
-from verify.embed import load_embedder
-from verify.train import LABELS, TrainSettings, holdout_split, load_train_dir
+from verify.backend.embedder import load_embedder
+from verify.training.data import LABELS, TrainSettings, holdout_split, load_train_dir
 
 #: Supported-vs-not when the two engines' verdicts are combined (hybrid verdict, pairs verdict):
 #: measured beside them to decide whether the model should also have a say in support.
@@ -63,7 +63,7 @@ LABEL_TO_PAIR = {"entailment": "supported", "neutral": "not", "contradiction": "
 
 
 def calibration_pairs(train: Path, n: int) -> list[Pair]:
-    """The pairs ``verify.train`` held out (same data, same seed), as claim/source pairs."""
+    """The pairs ``verify.training.pair`` held out (same data, same seed), as claim/source pairs."""
     settings = TrainSettings()
     _, held = holdout_split(load_train_dir(train), settings.holdout, settings.seed)
     pairs = [Pair(e.hypothesis, e.premise, LABEL_TO_PAIR[LABELS[e.label]]) for e in held]

@@ -29,7 +29,7 @@ t0 = time.perf_counter()
 runtime, texts_path, out_path, onnx_file = sys.argv[1:5]
 texts = json.load(open(texts_path, encoding="utf-8"))
 sys.path.insert(0, sys.argv[5])
-from verify import embed
+from verify.backend import embedder as embed
 if runtime == "torch":
     emb = embed.SentenceTransformerEmbedder()
 else:
@@ -62,7 +62,7 @@ def main() -> None:
     texts = [t for r in rows if len(r) >= 7 for t in r[5:7]][: opts.n]
     pairs = [(r[5], r[6]) for r in rows if len(r) >= 7][:300]
     sys.path.insert(0, str(ROOT))
-    from verify.embed import OnnxEmbedder
+    from verify.backend.embedder import OnnxEmbedder
 
     base = OnnxEmbedder()
     base.encode(["export the model if needed"])

@@ -34,10 +34,10 @@ sys.path.insert(0, str(ROOT))
 from accuracy import add_pair_model_option, pair_model_error
 
 from verify import Settings, verify_texts
-from verify.embed import load_embedder
-from verify.pairmodel import load_pair_model
+from verify.backend.classifier import load_pair_model
+from verify.backend.embedder import load_embedder
 from verify.stores import MemoStore, SourceEmbedder
-from verify.train import speech_sentences
+from verify.training.data import speech_sentences
 
 #: pair_conflict_min values tried by --grid, and the real-text false-contradiction rate the
 #: chosen one must keep to (one claim in a hundred).

@@ -5,7 +5,7 @@
 
 Sentences: annotated_pubmed.csv + annotated_eureka.csv (5,137, labels 0-3, Yu et al. 2019).
 Macro-F1 by 5-fold cross-validation (folds by a seeded shuffle, the same every run and the same
-as ``python -m verify.train_strength --folds 5``) for the majority class, the lexicon alone
+as ``python -m verify.training.strength --folds 5``) for the majority class, the lexicon alone
 (verify.strength.lexicon_strength), a softmax regression on the frozen MiniLM embeddings plus the
 lexicon's features (the earlier design, kept as a baseline), and the fine-tuned classifier (its
 out-of-fold predictions, read from --cv).
@@ -31,15 +31,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from verify.backend.classifier import strength_scorer
+from verify.backend.embedder import load_embedder
 from verify.config import Thresholds
-from verify.embed import load_embedder
 from verify.strength import (
     LEXICON,
     STRENGTH_LABELS,
     lexicon_features,
     lexicon_probabilities,
     lexicon_strength,
-    load_strength_model,
     shift,
 )
 
@@ -102,7 +102,9 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpora" / "dev")
-    ap.add_argument("--cv", type=Path, help="cv.json of python -m verify.train_strength --folds 5")
+    ap.add_argument(
+        "--cv", type=Path, help="cv.json of python -m verify.training.strength --folds 5"
+    )
     ap.add_argument("--model", help="strength model folder (default: the packaged one)")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
@@ -144,7 +146,7 @@ def main() -> int:
     pr = [p["press_release_conclusion"] for p in pairs]
     ab = [p["abstract_conclusion"] for p in pairs]
     gold = [p["exaggeration_label"] != "same" for p in pairs]
-    strengths = load_strength_model(args.model)
+    strengths = strength_scorer(args.model)
     p_pr, p_ab = strengths(pr), strengths(ab)
     s_pr, s_ab = p_pr.argmax(axis=1), p_ab.argmax(axis=1)
     l_pr, l_ab = lexicon_probabilities(pr), lexicon_probabilities(ab)

@@ -117,7 +117,7 @@ def fake_embedder() -> FakeEmbedder:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from verify.embed import load_embedder
+    from verify.backend.embedder import load_embedder
 
     return load_embedder(None)
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, SEED, FakeEmbedder
 from verify import Settings, verify_files, verify_many
-from verify.embed import load_embedder
+from verify.backend.embedder import load_embedder
 from verify.errors import InputError
 from verify.read import document_date
 

@@ -14,8 +14,8 @@ import pytest
 
 from tests.conftest import SEED, FakeEmbedder
 from verify import verify_files
+from verify.backend.embedder import load_embedder
 from verify.cache import CACHE_FILE, DiskStore, EmbeddingCache
-from verify.embed import load_embedder
 from verify.stores import SourceEmbedder
 
 pytestmark = pytest.mark.model

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import SEED, FakeEmbedder, FakePairModel
 from verify import verify_texts
-from verify.pairclaims import (
+from verify.claims.pairs import (
     CLAIM_RULES,
     claim_candidates,
     rule_contradicted,
@@ -350,3 +350,47 @@ def test_hybrid_contradicts_a_near_copy_with_another_bare_number_whatever_the_mo
         if contradicted:
             assert [(e.article, e.source, e.kind) for e in c.edits] == [("7", "5", "number")]
             assert "another number" in c.reason
+
+
+DUMMY_ENGINE = '''
+from verify.claimunit import claim_unit
+from verify.claims.base import Engine
+
+
+def judge(uid, ci, index, sims, th, pairs):
+    return claim_unit(uid, ci, verdict="unsupported", score=0.0, evidence=(),
+                      reason="the dummy engine reads nothing")
+
+
+ENGINE = Engine("dummy", judge, uses_pair_model=False, summary="a test engine")
+'''
+
+
+def test_a_new_engine_is_one_module_and_one_registry_entry(tmp_path, monkeypatch, capsys):
+    """A dummy engine, its module written here and one entry added to the registry, is run by
+    the library, named like any other; the post-passes still run after it."""
+    from dataclasses import replace
+
+    from verify import Settings
+    from verify.claims import registry
+
+    (tmp_path / "dummy_engine.py").write_text(DUMMY_ENGINE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(registry.ENGINES, "dummy", "dummy_engine")
+    article = "The two leaders spoke by phone on Tuesday about arms control.\n"
+    report = verify_texts(
+        article, [OFFICIAL], replace(Settings(), claim_engine="dummy"), embedder=FakeEmbedder()
+    )
+    [claim] = [u for u in report.units if u.kind == "claim"]
+    assert (claim.verdict, claim.reason) == ("unsupported", "the dummy engine reads nothing")
+    assert report.models["pair"] is None  # the engine reads no verdict model
+    with pytest.raises(Exception, match="expected one of hybrid, pairs, cosine, dummy"):
+        Settings(claim_engine="nothing")
+
+
+def test_an_engine_that_reads_the_verdict_model_gives_way_without_one():
+    from verify.claims.stage import engine_for
+
+    assert engine_for("hybrid", None).name == "cosine"
+    assert engine_for("pairs", lambda pairs: None).name == "pairs"
+    assert engine_for("cosine", None).name == "cosine"

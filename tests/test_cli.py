@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADVERSARIAL, SEED, FakeEmbedder, need, run_cli
-from verify import embed
+from verify.backend import embedder as embed
 
 OFFICIAL = str(SEED / "official.txt")
 
@@ -16,8 +16,7 @@ OFFICIAL = str(SEED / "official.txt")
 def _fake_model(monkeypatch):
     """The CLI tests here check errors and exit codes: a fake embedder is enough."""
     fake = FakeEmbedder()
-    monkeypatch.setattr(embed, "load_embedder", lambda model=None, runtime=None: fake)
-    monkeypatch.setattr("verify.api.load_embedder", lambda model=None, runtime=None: fake)
+    monkeypatch.setattr(embed, "load_embedder", lambda model=None, runtime=None, threads=None: fake)
 
 
 run = run_cli
@@ -233,7 +232,7 @@ def test_other_usage_errors_are_the_user_s(args, capsys) -> None:
     "flag, value",
     [
         ("--format", "xml"),
-        ("--claim-engine", "cosine"),
+        ("--claim-engine", "nearest"),
         ("--fail-on", "sometimes"),
         ("--encoding", "no-such-codec"),
         ("--runtime", "gpu"),

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, SEED, FakeEmbedder, run_cli
-from verify import embed
+from verify.backend import embedder as embed
 
 ARTICLE = str(SEED / "article.txt")
 OFFICIAL = str(SEED / "official.txt")
@@ -38,7 +38,9 @@ INVENTED = 'Biden told reporters: "I will never speak to Putin again."\n'
 @pytest.fixture
 def fake(monkeypatch) -> FakeEmbedder:
     f = FakeEmbedder()
-    monkeypatch.setattr("verify.api.load_embedder", lambda model=None, runtime=None: f)
+    monkeypatch.setattr(
+        "verify.backend.embedder.load_embedder", lambda model=None, runtime=None, threads=None: f
+    )
     return f
 
 

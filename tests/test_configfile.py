@@ -56,3 +56,22 @@ def test_a_deleted_working_directory_is_exit_2(tmp_path: Path, capsys, monkeypat
     os.rmdir(gone)
     code, _, err = run_cli(["config"], capsys)
     assert code == 2 and err.startswith("Error: the working directory cannot be read")
+
+
+def test_model_folders_in_a_configuration_file_are_relative_to_the_file(tmp_path: Path):
+    """A relative pair-model and strength-model are read against the file's folder, as every
+    path option is; "none" stays a word."""
+    from verify.configfile import resolve
+
+    (tmp_path / "models" / "pair").mkdir(parents=True)
+    (tmp_path / "models" / "strength").mkdir(parents=True)
+    config = tmp_path / "verify.toml"
+    config.write_text(
+        'pair-model = "models/pair"\nstrength-model = "models/strength"\n', encoding="utf-8"
+    )
+    res = resolve({}, str(config), False)
+    for key in ("pair-model", "strength-model"):
+        assert os.path.samefile(res.get(key), tmp_path / "models" / key.split("-")[0])
+    config.write_text('pair-model = "none"\nstrength-model = "none"\n', encoding="utf-8")
+    res = resolve({}, str(config), False)
+    assert (res.get("pair-model"), res.get("strength-model")) == ("none", "none")

@@ -185,7 +185,7 @@ def test_a_changed_number_in_copied_speech_sentences_is_contradicted() -> None:
 
     from tests.conftest import DEV, need
     from verify import Settings, verify_texts
-    from verify.embed import load_embedder
+    from verify.backend.embedder import load_embedder
 
     files = sorted(need(DEV / "presidential_speeches" / "data").glob("*.txt"))[::40]
     picked = []
@@ -219,7 +219,7 @@ def test_a_near_copy_with_another_name_is_contradicted_with_the_packaged_models(
     """Sentences of the seed's official text repeated with one name changed are contradicted
     (never "copied"); repeated as they stand they are not."""
     from verify import Settings, verify_texts
-    from verify.embed import load_embedder
+    from verify.backend.embedder import load_embedder
 
     official = (SEED / "official.txt").read_text(encoding="utf-8")
     cases = [
@@ -260,7 +260,7 @@ def test_a_claim_carrying_a_speech_quotation_is_partial_with_the_packaged_models
 
     from tests.conftest import DEV, need
     from verify import Settings, verify_texts
-    from verify.embed import load_embedder
+    from verify.backend.embedder import load_embedder
     from verify.stores import MemoStore, SourceEmbedder
 
     frame = "At a ceremony that drew protesters from three counties, the orchestra fell silent as"
@@ -318,7 +318,7 @@ def test_a_speech_sentence_is_not_contradicted_by_the_rest_of_its_speech(speech,
     benchmarks/self_check.py --grid)."""
     from tests.conftest import DEV, need
     from verify import Settings, verify_texts
-    from verify.embed import load_embedder
+    from verify.backend.embedder import load_embedder
 
     text = (need(DEV / "presidential_speeches" / "data") / f"{speech}.txt").read_text(
         encoding="utf-8"
@@ -338,7 +338,7 @@ def test_a_changed_year_in_copied_speech_sentences_is_contradicted() -> None:
 
     from tests.conftest import DEV, need
     from verify import Settings, verify_texts
-    from verify.embed import load_embedder
+    from verify.backend.embedder import load_embedder
     from verify.stores import MemoStore, SourceEmbedder
 
     files = sorted(need(DEV / "presidential_speeches" / "data").glob("*.txt"))[::60]
@@ -368,7 +368,7 @@ def test_a_speech_sentence_with_one_word_changed_is_never_copied() -> None:
 
     from tests.conftest import DEV, need
     from verify import Settings, verify_texts
-    from verify.embed import load_embedder
+    from verify.backend.embedder import load_embedder
     from verify.tokens import STOPWORDS
 
     files = sorted(need(DEV / "presidential_speeches" / "data").glob("*.txt"))[::150]

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import DEV, SEED, need
 from verify import verify_files
-from verify.embed import OnnxEmbedder, SentenceTransformerEmbedder, load_embedder
+from verify.backend.embedder import OnnxEmbedder, SentenceTransformerEmbedder, load_embedder
 
 pytestmark = pytest.mark.model
 
@@ -135,7 +135,7 @@ def test_a_cache_folder_that_cannot_be_written_exports_in_memory(tmp_path, monke
     vectors as the cached export."""
     import errno
 
-    import verify.export
+    import verify.backend.export
 
     reference = load_embedder(None, "onnx").encode(dev_texts(10))
 
@@ -143,7 +143,7 @@ def test_a_cache_folder_that_cannot_be_written_exports_in_memory(tmp_path, monke
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setenv("VERIFY_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(verify.export.os, "replace", disk_full)
+    monkeypatch.setattr(verify.backend.export.os, "replace", disk_full)
     fresh = OnnxEmbedder(None)
     vectors = fresh.encode(dev_texts(10))
     err = capsys.readouterr().err

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED, run_cli
-from verify.cli import html_names
+from verify.report.plan import html_names
 
 OFFICIAL = SEED / "official.txt"
 ARTICLE_TEXT = (SEED / "article.txt").read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def test_an_interrupt_is_exit_130_with_one_line(monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(verify.api, "verify_many", interrupted)
+    monkeypatch.setattr(verify.api, "check", interrupted)
     code, _, err = run_cli([str(SEED / "article.txt"), "--against", str(OFFICIAL)], capsys)
     assert (code, err) == (130, "Error: interrupted\n")
 
@@ -240,7 +240,10 @@ def test_a_missing_or_broken_pair_model_is_exit_2(tmp_path: Path, capsys):
     code, _, err = run_cli(
         [str(SEED / "article.txt"), "--against", str(OFFICIAL), "--claim-engine", "magic"], capsys
     )
-    assert (code, err) == (2, "Error: unknown claim engine 'magic'; expected hybrid or pairs\n")
+    assert (code, err) == (
+        2,
+        "Error: unknown claim engine 'magic'; expected one of hybrid, pairs, cosine\n",
+    )
 
 
 def test_html_nested_past_the_parser_limit_is_refused_not_read_in_part(tmp_path, capsys):

@@ -4,7 +4,6 @@ and no report format imports another."""
 from __future__ import annotations
 
 import ast
-import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "verify"
@@ -110,39 +109,96 @@ def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-#: A module over this many lines, or a function over MAX_FUNCTION_LINES, says why in its
-#: docstring ("Long because …").
-MAX_MODULE_LINES = 400
-MAX_FUNCTION_LINES = 60
+#: The size caps: no module over MAX_MODULE_LINES lines, no function over MAX_FUNCTION_LINES,
+#: but for the few named in ALLOWED, each with its reason.
+MAX_MODULE_LINES = 450
+MAX_FUNCTION_LINES = 80
+ALLOWED = {
+    "verify/quotes.py:extract_quotes": "one pass over the paragraphs that carries the open "
+    "quotation across them",
+}
 
 
-def oversized() -> list[str]:
+def oversized(package: Path | None = None) -> list[str]:
+    root = package or PACKAGE
     out = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted(root.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
-        tree = ast.parse(source)
-        name = path.relative_to(PACKAGE.parent)
-        if len(source.splitlines()) > MAX_MODULE_LINES and "Long because" not in (
-            ast.get_docstring(tree) or ""
-        ):
+        name = path.relative_to(root.parent).as_posix()
+        if len(source.splitlines()) > MAX_MODULE_LINES and name not in ALLOWED:
             out.append(f"{name}: {len(source.splitlines())} lines")
-        for node in ast.walk(tree):
+        for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
-                if length > MAX_FUNCTION_LINES and "Long because" not in (
-                    ast.get_docstring(node) or ""
-                ):
+                if length > MAX_FUNCTION_LINES and f"{name}:{node.name}" not in ALLOWED:
                     out.append(f"{name}:{node.lineno} {node.name}: {length} lines")
     return out
 
 
-def test_long_modules_and_functions_say_why():
+def test_modules_and_functions_keep_to_the_caps():
     assert oversized() == []
 
 
-def test_the_size_check_finds_a_long_function(tmp_path, monkeypatch):
+def test_the_allow_list_names_only_what_is_still_over_the_caps():
+    for entry in ALLOWED:
+        path, _, func = entry.partition(":")
+        source = (PACKAGE.parent / path).read_text(encoding="utf-8")
+        lengths = [
+            (n.end_lineno or n.lineno) - n.lineno + 1
+            for n in ast.walk(ast.parse(source))
+            if isinstance(n, ast.FunctionDef) and n.name == func
+        ]
+        assert lengths and max(lengths) > MAX_FUNCTION_LINES, entry
+
+
+def test_the_size_check_finds_a_long_function(tmp_path):
     body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES + 1))
     (tmp_path / "verify").mkdir()
-    (tmp_path / "verify" / "m.py").write_text(f"def f():\n{body}\n", encoding="utf-8")
-    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "verify")
-    assert [line.split(" ")[1] for line in oversized()] == ["f:"]
+    (tmp_path / "verify" / "m.py").write_text(
+        f'def f():\n    """Long because a waiver no longer counts."""\n{body}\n', encoding="utf-8"
+    )
+    assert [line.split(" ")[1] for line in oversized(tmp_path / "verify")] == ["f:"]
+
+
+def _mentions(path: Path, name: str) -> bool:
+    """Whether the module's code (not its docstrings or comments) names ``name``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        (isinstance(n, ast.Attribute) and n.attr == name)
+        or (isinstance(n, ast.Name) and n.id == name)
+        for n in ast.walk(tree)
+    )
+
+
+def test_only_the_backend_creates_an_onnx_session():
+    makers = sorted(
+        p.relative_to(PACKAGE.parent).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if _mentions(p, "InferenceSession")
+    )
+    assert makers and all(m.startswith("verify/backend/") for m in makers), makers
+
+
+def test_the_session_check_sees_a_session_outside_the_backend(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("import onnxruntime as ort\ns = ort.InferenceSession('x')\n")
+    assert _mentions(module, "InferenceSession")
+
+
+def test_the_cli_imports_neither_ray_nor_an_engine():
+    graph = import_graph()
+    reached = graph["verify.cli"]
+    assert not {m for m in reached if m == "verify.rayengine" or m.startswith("verify.claims")}
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names} | {
+        n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+    }
+    assert not {m for m in imported if m.split(".")[0] == "ray"}
+
+
+def test_training_is_outside_the_runtime_import_graph():
+    graph = import_graph()
+    runtime = {m for m in graph if not m.startswith("verify.training")}
+    assert [
+        m for m in sorted(runtime) if any(d.startswith("verify.training") for d in graph[m])
+    ] == []

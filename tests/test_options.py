@@ -41,7 +41,17 @@ def test_every_option_of_a_command_is_a_flag_of_it(command):
 
 def test_configuration_keys_and_settings_come_from_the_table():
     assert list(KEYS) == [o.key for o in options.OPTIONS if o.config is not None] + ["thresholds"]
-    assert set(PATH_KEYS) == {"against", "output", "json", "html", "sarif", "markdown", "baseline"}
+    assert set(PATH_KEYS) == {
+        "against",
+        "output",
+        "json",
+        "html",
+        "sarif",
+        "markdown",
+        "baseline",
+        "pair-model",
+        "strength-model",
+    }
     set_by_table = {o.setting for o in options.OPTIONS if o.setting}
     assert set_by_table == {f.name for f in dataclasses.fields(Settings)} - {"thresholds"}
     res = resolve({"fail-on": "strict", "cache": False, "claim-engine": "pairs"}, isolated=True)

@@ -12,8 +12,9 @@ import pytest
 
 from tests.conftest import DEV, FakeEmbedder, need
 from verify import Settings, verify_texts
+from verify.backend.classifier import strength_scorer
 from verify.config import Thresholds
-from verify.strength import cue_words, lexicon_probabilities, load_strength_model, shift
+from verify.strength import cue_words, lexicon_probabilities, shift
 
 SHIFT_MIN = Thresholds().strength_shift_min
 
@@ -124,7 +125,7 @@ def test_the_flag_through_the_pipeline_json_and_fail_on():
 def test_the_packaged_classifier_keeps_the_flag_and_the_faithful_copy_clean(
     source, overstated, faithful
 ):
-    p = load_strength_model()([overstated, faithful, source])
+    p = strength_scorer(None)([overstated, faithful, source])
     found = shift(overstated, source, p[0], p[2], SHIFT_MIN)
     assert found is not None and found.direction == "overstated"
     assert shift(faithful, source, p[1], p[2], SHIFT_MIN) is None

@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 
 from tests.conftest import SHARED, FakeEmbedder, need
-from verify.train import (
+from verify.training.data import (
     LABELS,
     holdout_split,
     load_dev_training_parts,
     load_speech_pairs,
     load_train_dir,
-    main,
     speech_files,
     speech_sentences,
     with_context,
 )
+from verify.training.pair import main
 
 pytestmark = pytest.mark.model
 
@@ -70,7 +70,7 @@ def test_a_tiny_run_trains_exports_and_scores(tmp_path):
 
     onnx_dir = tmp_path / "onnx"
     assert main(["--export", str(out), "--out", str(onnx_dir)]) == 0
-    from verify.pairmodel import OnnxPairModel
+    from verify.backend.classifier import OnnxPairModel
 
     pairs = [
         (

@@ -12,10 +12,18 @@ import pytest
 from tests.conftest import SEED, FakeEmbedder
 from verify import verify_texts
 from verify.baseline import CLEAN as BASELINE_CLEAN
-from verify.config import FAIL_ON_LEVELS, VERDICTS, parse_fail_on
+from verify.config import parse_fail_on
 from verify.report import FORMATS, get_reporter
 from verify.report.view import plain
-from verify.verdicts import BY_NAME, FLAG_TABLE, NEAREST_ONLY, VERDICT_TABLE, ci_level
+from verify.verdicts import (
+    BY_NAME,
+    FAIL_ON_LEVELS,
+    FLAG_TABLE,
+    NEAREST_ONLY,
+    VERDICT_TABLE,
+    VERDICTS,
+    ci_level,
+)
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +150,12 @@ def test_a_new_verdict_is_one_table_entry(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.split("\n")
     assert [f"{fmt} True" for fmt in FORMATS] + ["exit 1"] == lines[: len(FORMATS) + 1]
+
+
+def test_the_verdict_name_type_lists_the_table():
+    """Code naming a verdict is type-checked against ``VerdictName``: it must list the table."""
+    from typing import get_args
+
+    from verify.verdicts import VerdictName
+
+    assert get_args(VerdictName) == tuple(v.name for v in VERDICT_TABLE)

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
+
+if TYPE_CHECKING:
+    from verify.sources import Passage, SourceIndex
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -280,3 +284,32 @@ def token_similarity(a: Sequence[str], b: Sequence[str]) -> float:
     if not a and not b:
         return 1.0
     return 1.0 - Levenshtein.normalized_distance(list(a), list(b), weights=(1, 1, 2))
+
+
+@dataclass
+class LexicalMatch:
+    passage: Passage
+    alignment: TokenAlignment
+
+
+def best_lexical(
+    keys: Sequence[str],
+    index: SourceIndex,
+    k: int,
+    gaps: frozenset[int] = frozenset(),
+    ellipsis: bool = False,
+    whole_edges: bool = False,
+) -> LexicalMatch | None:
+    """The passage whose words best match ``keys`` token by token (``whole_edges``: as in
+    align.align_tokens)."""
+    passages = index.passages
+    if not keys or not passages:
+        return None
+    best: tuple[tuple[float, int, int], LexicalMatch] | None = None
+    for p_idx, _ in lexical_candidates(keys, index.passage_keys, k):
+        p = passages[p_idx]
+        al = align_tokens(keys, p.keys, gaps, ellipsis, whole_edges)
+        rank = (al.similarity, -len(p.sentences), -p_idx)
+        if best is None or rank > best[0]:
+            best = (rank, LexicalMatch(p, al))
+    return best[1] if best else None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from verify.embed import cache_dir
+from verify.backend.embedder import cache_dir
 from verify.sqlite import connect, rows_in
 from verify.stores import text_key
 

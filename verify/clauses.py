@@ -140,8 +140,7 @@ def split_clauses(
     min_words: int,
     drop_attribution: bool = False,
 ) -> list[Clause]:
-    """Clauses of the normalised text within ``segments`` (normalised offsets).
-    Long because the cut points, the merge of short clauses and the offsets are one pass."""
+    """Clauses of the normalised text within ``segments`` (normalised offsets)."""
     pieces: list[tuple[int, int]] = []
     for seg_start, seg_end in segments:
         pos = seg_start

@@ -12,16 +12,12 @@ from typing import Any
 
 from verify.errors import ConfigError
 from verify.verdicts import (
-    CLAIM_VERDICTS,
     DEFAULT_FAIL_ON,
     FAIL_ON_LEVELS,
     FAIL_ON_NAMES,
     FLAGS,
-    QUOTE_VERDICTS,
     VERDICTS,
 )
-
-__all__ = ["CLAIM_VERDICTS", "DEFAULT_FAIL_ON", "FAIL_ON_LEVELS", "QUOTE_VERDICTS", "VERDICTS"]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (packaged)"
 
@@ -163,6 +159,10 @@ def _check_thresholds(th: Thresholds) -> None:
             )
 
 
+#: Where a run's work is done: this process, or Ray (verify/rayengine.py).
+RUN_ENGINES = ("local", "ray")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run depends on besides the texts."""
@@ -176,11 +176,27 @@ class Settings:
     # How claims use the verdict model: "hybrid" (the cosine rules, the model as a second
     # reader) or "pairs" (the model decides; cosine only retrieves). Chosen by measurement:
     # see benchmarks/RESULTS.md.
+    # (verify/claims/registry.py: ENGINES)
     claim_engine: str = "hybrid"
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
     encoding: str | None = None  # force an input encoding instead of detecting it
-    runtime: str | None = None  # "onnx" | "torch"; None: VERIFY_RUNTIME or embed.DEFAULT_RUNTIME
+    # "onnx" | "torch"; None: VERIFY_RUNTIME or backend.embedder.DEFAULT_RUNTIME
+    runtime: str | None = None
     cache: bool = True  # keep source-sentence embeddings in the user cache directory
+    engine: str = "local"  # where the work runs: RUN_ENGINES
+    workers: int | None = None  # with engine "ray": the CPUs Ray starts here (None: all)
+    address: str | None = None  # with engine "ray": the cluster to join (None: start one)
+
+    def __post_init__(self) -> None:
+        from verify.claims.registry import check_engine
+
+        check_engine(self.claim_engine)
+        if self.engine not in RUN_ENGINES:
+            raise ConfigError(
+                f"unknown engine {self.engine!r}; expected one of {', '.join(RUN_ENGINES)}"
+            )
+        if self.workers is not None and (isinstance(self.workers, bool) or self.workers < 1):
+            raise ConfigError(f"--workers must be at least 1, not {self.workers}")
 
     def with_fail_on(self, value: str) -> Settings:
         return replace(self, fail_on=parse_fail_on(value))

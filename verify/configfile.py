@@ -154,9 +154,7 @@ def resolve(
     cli: dict[str, Any], config_path: str | None = None, isolated: bool = False
 ) -> Resolved:
     """Defaults, then the config file, then the flags the user gave (``cli``: key → value,
-    None where not given).
-    Long because the layers (defaults, environment, file, flags) in the order they apply, each
-    checked where it is read."""
+    None where not given)."""
     found: tuple[Path, dict[str, Any]] | None = None
     if config_path:
         p = Path(config_path)
@@ -166,7 +164,7 @@ def resolve(
     res = Resolved(file=found[0] if found else None)
     for key, value in option_defaults().items():
         res.values[key] = Value(value, "default")
-    from verify.embed import DEFAULT_RUNTIME, RUNTIMES
+    from verify.backend.embedder import DEFAULT_RUNTIME, RUNTIMES
 
     env_runtime = os.environ.get("VERIFY_RUNTIME")
     res.values["runtime"] = (
@@ -205,7 +203,7 @@ def resolve(
                         )
                     res.thresholds[name_] = Value(type(default)(v), origin)
                 continue
-            if key in PATH_KEYS or (key == "pair-model" and value != "none"):
+            if key in PATH_KEYS and value not in PATH_KEYS[key]:
                 value = _relative(path.parent, value)
             if key == "fail-on" and isinstance(value, list):
                 value = ",".join(value)

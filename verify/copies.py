@@ -25,11 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from verify.align import LexicalMatch, best_lexical
 from verify.claimunit import ClaimInput, claim_unit
 from verify.clauses import reported_start
 from verify.config import Thresholds
 from verify.conflicts import OPPOSITES, TITLE_WORDS, copy_conflicts
-from verify.judge import LexicalMatch, best_lexical
 from verify.model import Edit, Span, Unit
 from verify.normalize import Normalized
 from verify.sources import SourceIndex

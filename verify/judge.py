@@ -1,7 +1,6 @@
-"""Verdicts with their evidence: word-level edits for quotations, support, partial
-support and contradiction for claims. Plain data and similarity arrays in, Units out.
-Long because the quotation judge is read top to bottom: inputs, lexical verdicts, the verdict by
-meaning, and the edit listing they share.
+"""Quotation verdicts with their evidence: verbatim or altered (with the word-level edits) by
+their words, paraphrased or not found by meaning. Plain data and similarity arrays in, Units
+out; claims are judged in verify/claims/.
 """
 
 from __future__ import annotations
@@ -13,7 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from verify.align import TokenAlignment, align_tokens, lexical_candidates, top_indices
+from verify.align import (
+    LexicalMatch,
+    TokenAlignment,
+    align_tokens,
+    best_lexical,
+    top_indices,
+)
 from verify.clauses import Clause, is_attribution, split_clauses
 from verify.config import MAX_QUOTE_WORDS, Thresholds
 from verify.conflicts import Conflict, find_conflicts
@@ -83,35 +88,6 @@ def prepare_quote(doc: Document, quote: Quote) -> QuoteInput:
         tuple(norm.text[s:e] for s, e, k in cuts if k == "bracket"),
         words,
     )
-
-
-@dataclass
-class LexicalMatch:
-    passage: Passage
-    alignment: TokenAlignment
-
-
-def best_lexical(
-    keys: Sequence[str],
-    index: SourceIndex,
-    k: int,
-    gaps: frozenset[int] = frozenset(),
-    ellipsis: bool = False,
-    whole_edges: bool = False,
-) -> LexicalMatch | None:
-    """The passage whose words best match ``keys`` token by token (``whole_edges``: as in
-    align.align_tokens)."""
-    passages = index.passages
-    if not keys or not passages:
-        return None
-    best: tuple[tuple[float, int, int], LexicalMatch] | None = None
-    for p_idx, _ in lexical_candidates(keys, index.passage_keys, k):
-        p = passages[p_idx]
-        al = align_tokens(keys, p.keys, gaps, ellipsis, whole_edges)
-        rank = (al.similarity, -len(p.sentences), -p_idx)
-        if best is None or rank > best[0]:
-            best = (rank, LexicalMatch(p, al))
-    return best[1] if best else None
 
 
 #: The longest run of consecutive source sentences one quotation is aligned over.
@@ -205,9 +181,7 @@ def quote_edits(qi: QuoteInput, match: LexicalMatch) -> list[Edit]:
 def judge_quote_lexical(
     uid: str, qi: QuoteInput, index: SourceIndex, th: Thresholds
 ) -> tuple[Unit | None, LexicalMatch | None]:
-    """Verbatim or altered when a source has the quotation's words; None when it does not.
-    Long because the verdicts by words (verbatim, altered, not found, other speaker) share one
-    alignment and are read in order."""
+    """Verbatim or altered when a source has the quotation's words; None when it does not."""
     q = qi.quote
     match = best_lexical(qi.keys, index, th.candidates, qi.gaps, qi.ellipsis)
     if match is not None:

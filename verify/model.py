@@ -1,8 +1,8 @@
 """The report model: frozen dataclasses with offsets, lines and one ``to_dict()``.
 
 Offsets are ``str`` indices into a document's decoded original text, ``end``
-exclusive. Lines are 1-based and counted by the rule in ``line_starts``. Long because every
-record of the JSON contract sits beside its ``to_dict``, so the contract is read in one place.
+exclusive. Lines are 1-based and counted by the rule in ``line_starts``. Every record of the
+JSON contract sits beside its ``to_dict``, so the contract is read in one place.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from typing import Any
+
+from verify.spans import Coverage
+from verify.verdicts import VerdictName
 
 SCHEMA = "verify-report/1"
 
@@ -217,7 +220,7 @@ class Unit:
     start: int
     end: int
     line: int
-    verdict: str
+    verdict: VerdictName
     score: float
     reason: str
     speaker: str | None = None
@@ -338,15 +341,17 @@ class Report:
     omitted: tuple[Omitted, ...]
     warnings: tuple[Warning_, ...]
     fail_on: tuple[str, ...]
-    model: str
+    model: str  # the embedder's name
     version: str
     accepted: tuple[str, ...] = ()  # ids of findings a baseline accepts
     baseline_used: bool = False
+    #: each model's name and key: embedder, pair (None: not read), strength (backend.models)
+    models: dict[str, dict[str, str | None] | None] = field(default_factory=dict)
 
     def verdict_counts(self) -> dict[str, int]:
-        from verify.config import VERDICTS
+        from verify.verdicts import VERDICTS
 
-        counts = {v: 0 for v in VERDICTS}
+        counts: dict[str, int] = {v: 0 for v in VERDICTS}
         for unit in self.units:
             counts[unit.verdict] += 1
         return counts
@@ -373,7 +378,7 @@ class Report:
     def not_judged(self) -> tuple[NotJudged, ...]:
         """Article sentences no unit covers: headings, bylines, datelines, attribution only."""
         out = []
-        covered = _Coverage([(u.start, u.end) for u in self.units])
+        covered = Coverage([(u.start, u.end) for u in self.units])
         for s in self.article_sentences:
             if covered.overlaps(s.start, s.end):
                 continue
@@ -408,7 +413,12 @@ class Report:
 
         return {
             "schema": SCHEMA,
-            "tool": {"name": "verify", "version": self.version, "model": self.model},
+            "tool": {
+                "name": "verify",
+                "version": self.version,
+                "model": self.model,
+                "models": self.models,
+            },
             "article": {
                 **doc_dict(self.article),
                 "sentences": [s.to_dict() for s in self.article_sentences],
@@ -431,22 +441,3 @@ class Report:
                 "exit_code": self.exit_code,
             },
         }
-
-
-class _Coverage:
-    """Which spans overlap [start, end): the units' spans merged and sorted once, each question
-    answered by bisection (many units and sentences stay linear)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        merged: list[list[int]] = []
-        for a, b in sorted(spans):
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        self.starts = [a for a, _ in merged]
-        self.ends = [b for _, b in merged]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end) - 1  # the last merged span starting before end
-        return i >= 0 and self.ends[i] > start

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 import typer
 
-from verify.errors import ConfigError
 from verify.report import FORMATS
 from verify.verdicts import DEFAULT_FAIL_ON
 
@@ -38,6 +37,7 @@ class Option:
     describe: str = ""  # the configuration key's description (default: the help)
     default: Any = None  # the value when neither the configuration nor a flag sets it
     path: bool = False  # a path, relative to the configuration file that sets it
+    words: tuple[str, ...] = ()  # values of a path option that are words, not paths ("none")
     report: str | None = None  # the report format written to this path ("also write")
     cli_default: Any = None  # the parameter's default in the function signature
     cli_value: Callable[[Any], Any] | None = None  # command-line value -> configuration value
@@ -55,21 +55,15 @@ def _fail_on(value: str) -> tuple[str, ...]:
     return parse_fail_on(value)
 
 
-def _claim_engine(value: str | None) -> str:
-    if value not in ("hybrid", "pairs"):
-        raise ConfigError(f"unknown claim engine {value!r}; expected hybrid or pairs")
-    return value
-
-
 def _pair_model(value: str | None) -> str | None:
     """--pair-model checked before any work: a folder, or "none"."""
-    from verify.pairmodel import check_pair_model_path
+    from verify.backend.classifier import check_pair_model_path
 
     return value if value == "none" else check_pair_model_path(value)
 
 
 def _strength_model(value: str | None) -> str | None:
-    from verify.strength import check_strength_model_path
+    from verify.backend.classifier import check_strength_model_path
 
     return value if value == "none" else check_strength_model_path(value)
 
@@ -129,6 +123,8 @@ OPTIONS: tuple[Option, ...] = (
         "the packaged "
         "one, or 'none' to judge claims by cosine thresholds alone.",
         describe="the claim verdict model: a folder, or none for cosine thresholds only",
+        path=True,
+        words=("none",),
         setting="pair_model",
         to_setting=_pair_model,
     ),
@@ -139,6 +135,8 @@ OPTIONS: tuple[Option, ...] = (
         "The claim-strength classifier (overstated/understated claims): a folder instead of the "
         "packaged one, or 'none' for the strength lexicon alone.",
         describe="the claim-strength classifier: a folder, or none for the lexicon alone",
+        path=True,
+        words=("none",),
         setting="strength_model",
         to_setting=_strength_model,
     ),
@@ -146,13 +144,12 @@ OPTIONS: tuple[Option, ...] = (
         "claim-engine",
         "claim_engine",
         ("--claim-engine",),
-        "How claims use the verdict model: hybrid (cosine rules; the model confirms "
-        "contradictions; the "
-        "default) or pairs (the model decides).",
-        describe="how claims use the verdict model: hybrid (default) or pairs",
+        "How claims are judged: hybrid (cosine rules; the verdict model confirms "
+        "contradictions; the default), pairs (the verdict model decides) or cosine (no "
+        "verdict model).",
+        describe="how claims are judged: hybrid (default), pairs or cosine",
         default="hybrid",
         setting="claim_engine",
-        to_setting=_claim_engine,
     ),
     Option(
         "encoding",
@@ -227,6 +224,7 @@ OPTIONS: tuple[Option, ...] = (
         commands=(CHECK, INDEX),
         describe="where the work runs: local or ray",
         default="local",
+        setting="engine",
     ),
     Option(
         "workers",
@@ -237,6 +235,7 @@ OPTIONS: tuple[Option, ...] = (
         commands=(CHECK, INDEX),
         config=int,
         describe="with engine ray: the CPUs Ray starts here",
+        setting="workers",
     ),
     Option(
         "address",
@@ -245,6 +244,7 @@ OPTIONS: tuple[Option, ...] = (
         "With --engine ray: join this Ray cluster (HOST:PORT, or auto) instead of starting one.",
         commands=(CHECK, INDEX),
         describe="with engine ray: the Ray cluster to join",
+        setting="address",
     ),
     # --- command-line only ---
     Option(
@@ -325,8 +325,9 @@ def config_keys() -> dict[str, tuple[type | tuple[type, ...], str]]:
     return keys
 
 
-def path_keys() -> tuple[str, ...]:
-    return tuple(o.key for o in config_options() if o.path)
+def path_keys() -> dict[str, tuple[str, ...]]:
+    """The path options' keys, each with the values it takes that are words, not paths."""
+    return {o.key: o.words for o in config_options() if o.path}
 
 
 def report_keys() -> tuple[str, ...]:

@@ -1,20 +1,23 @@
 """The pipeline on decoded documents: prepare the article → index the sources → judge the
-quotations → judge the claims → assemble the report. Each stage is a function of plain data;
-the model is reached only through a Scorer (verify/similarity.py) and a pair-model callable."""
+quotations → judge the claims (verify/claims/) → assemble the report. Each stage is a function
+of plain data; the models are reached only through the run's bundle (verify/backend/models.py)
+and a Scorer (verify/similarity.py)."""
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from verify.claims import ClaimSims, credit_quotations, judge_claim
+from verify.backend.models import Models
+from verify.claims.passes import PassInput
+from verify.claims.registry import get_engine
+from verify.claims.stage import engine_for, judge_claims, post_passes
 from verify.claimunit import ClaimInput, prepare_claim
 from verify.config import MAX_SENTENCE_CHARS, Settings, Thresholds
-from verify.hybrid import judge_claim_hybrid
 from verify.judge import (
     LexicalMatch,
     QuoteInput,
@@ -24,16 +27,11 @@ from verify.judge import (
 )
 from verify.model import Document, Omitted, Quote, Report, Sentence, Unit, Warning_
 from verify.normalize import describe_char, invisible_chars
-from verify.pairclaims import PairScorer, judge_claim_with_pairs
 from verify.quotes import extract_quotes
 from verify.segment import segment
-from verify.similarity import EmptyScorer, Scorer
+from verify.similarity import EmbeddingScorer, EmptyScorer, Scorer
 from verify.sources import SourceIndex
-from verify.strength import StrengthScorer, shift
 from verify.version import __version__
-
-#: Verdicts whose claims are checked for strength (the others are not borne out at all).
-FLAGGABLE = ("supported", "partial", "copied")
 
 
 @dataclass(frozen=True)
@@ -101,87 +99,26 @@ def judge_quotes_lexically(
     return units, pending
 
 
-def judge_claims(
-    art: Article,
-    index: SourceIndex,
-    claim_sims: np.ndarray,
-    clause_sims: np.ndarray,
-    th: Thresholds,
-    pairs: PairScorer | None,
-    engine: str,
-) -> list[Unit]:
-    """Each claim by the cosine rules, or with the verdict model (``engine``: hybrid or pairs)."""
-    units: list[Unit] = []
-    pos = 0
-    for k, ci in enumerate(art.claims):
-        n = len(ci.clauses)
-        sims = ClaimSims(claim_sims[k], clause_sims[pos : pos + n])
-        if pairs is None:
-            units.append(judge_claim(f"C{k + 1}", ci, index, sims, th))
-        else:
-            judge = judge_claim_with_pairs if engine == "pairs" else judge_claim_hybrid
-            units.append(judge(f"C{k + 1}", ci, index, sims, th, pairs))
-        pos += n
-    return units
-
-
-def credit_claims(
-    art: Article, claim_units: list[Unit], q_units: dict[int, Unit], th: Thresholds
-) -> list[Unit]:
-    """Claims that carry a quotation found in the sources are borne out that far
-    (claims.credit_quotations)."""
-    by_start = {
-        art.quote_inputs[i].quote.start: (u, art.quote_inputs[i].words) for i, u in q_units.items()
-    }
-    return [
-        credit_quotations(u, ci, [by_start[q.start] for q in ci.quotes if q.start in by_start], th)
-        for u, ci in zip(claim_units, art.claims, strict=True)
-    ]
-
-
-def qualify_strength(units: list[Unit], strengths: StrengthScorer, th: Thresholds) -> list[Unit]:
-    """Flag supported, partial and copied claims stated more strongly (or weakly) than their nearest
-    evidence (verify/strength.py); the flag's words are added to the reason."""
-    targets = [i for i, u in enumerate(units) if u.verdict in FLAGGABLE and u.evidence]
-    if not targets:
-        return units
-    claims = [units[i].compared or units[i].text for i in targets]
-    evidence = [units[i].evidence[0].text for i in targets]
-    probs = strengths([*claims, *evidence])
-    out = list(units)
-    for k, i in enumerate(targets):
-        found = shift(
-            claims[k], evidence[k], probs[k], probs[len(targets) + k], th.strength_shift_min
-        )
-        if found is not None:
-            out[i] = replace(
-                units[i],
-                strength=found,
-                reason=f"{units[i].reason}; {found.direction}: {found.describe()}",
-            )
-    return out
-
-
 def run(
     article: Document,
     sources: Sequence[Document],
     settings: Settings,
-    scorer_for: Callable[[SourceIndex], Scorer],
-    pairs_for: Callable[[], PairScorer | None],
+    models: Models,
     segmented: dict[str, tuple[Sentence, ...]] | None = None,
-    strength_for: Callable[[], StrengthScorer] | None = None,
+    prepared: Article | None = None,
 ) -> Report:
-    """The whole pipeline. ``scorer_for(index)``: the scorer, asked only when something needs
-    the model; ``pairs_for()``: the verdict model's scorer, asked only when there are claims;
-    ``strength_for()``: the strength classifier, asked only when a claim is supported or
-    partial (None: no strength check)."""
+    """The whole pipeline (``segmented``: sentences of sources already segmented, by document
+    id; ``prepared``: the article already prepared, prepare_article). Each model of
+    ``models`` is asked for only when something needs it: the embedder when there is
+    something to compare, the verdict model when there are claims, the strength scorer when
+    a claim is borne out."""
     th = settings.thresholds
-    art = prepare_article(article, th)
+    art = prepared or prepare_article(article, th)
     index = index_sources(sources, segmented, th)
     q_units, q_lex = judge_quotes_lexically(art, index, th)
     pending = sorted(q_lex)
     need_model = bool(pending or art.claims) and bool(index.sentences)
-    scorer = scorer_for(index) if need_model else EmptyScorer()
+    scorer: Scorer = EmbeddingScorer(index, models.embedder()) if need_model else EmptyScorer()
     q_sims, c_sims, cl_sims = scorer.sentence_scores(
         [
             [art.quote_inputs[i].norm.text for i in pending],
@@ -193,15 +130,17 @@ def run(
         q_units[i] = judge_quote_semantic(
             f"Q{i + 1}", art.quote_inputs[i], index, q_sims[row], q_lex[i], th
         )
-    pairs = pairs_for() if art.claims and index.sentences else None
-    claim_units = judge_claims(art, index, c_sims, cl_sims, th, pairs, settings.claim_engine)
-    if strength_for is not None and any(u.verdict in FLAGGABLE for u in claim_units):
-        claim_units = qualify_strength(claim_units, strength_for(), th)
-    # after the strength check: a claim borne out only by its quotation has no words of its
-    # own in the sources to weigh against them
-    claim_units = credit_claims(art, claim_units, q_units, th)
+    named = get_engine(settings.claim_engine)
+    pairs = models.pairs() if named.uses_pair_model and art.claims and index.sentences else None
+    engine = engine_for(settings.claim_engine, pairs)
+    claim_units = judge_claims(art.claims, index, c_sims, cl_sims, th, engine, pairs)
+    quotes = {
+        art.quote_inputs[i].quote.start: (u, art.quote_inputs[i].words) for i, u in q_units.items()
+    }
+    claim_units = post_passes(claim_units, PassInput(art.claims, quotes, th, models.strength))
     unit_vectors = [q_sims[row] for row in range(len(pending))] + list(c_sims[: len(art.claims)])
-    return assemble(art, sources, index, q_units, claim_units, unit_vectors, settings)
+    described = models.describe(named.uses_pair_model)
+    return assemble(art, sources, index, q_units, claim_units, unit_vectors, settings, described)
 
 
 def assemble(
@@ -212,9 +151,10 @@ def assemble(
     claim_units: list[Unit],
     unit_vectors: list[np.ndarray],
     settings: Settings,
+    models: dict[str, dict[str, str | None] | None],
 ) -> Report:
-    """The report: units in reading order, limits and warnings said, what the copy left out.
-    Long because the Report's fields one per line."""
+    """The report: units in reading order, limits and warnings said, what the copy left out
+    (``models``: each model's name and key, Models.describe)."""
     article = art.doc
     limit_notes: list[Warning_] = []
     for i, qi in enumerate(art.quote_inputs):
@@ -263,8 +203,9 @@ def assemble(
         omitted=omitted,
         warnings=tuple(warns),
         fail_on=settings.fail_on,
-        model=settings.model or "all-MiniLM-L6-v2 (packaged)",
+        model=str((models["embedder"] or {})["name"]),
         version=__version__,
+        models=models,
     )
 
 

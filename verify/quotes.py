@@ -78,8 +78,7 @@ def _scan_paragraph(
     text: str, start: int, end: int
 ) -> tuple[list[tuple[int, int, str, str | None, int]], list[int]]:
     """(open_pos, close_pos, open_mark, close_mark, depth) of quotations in one paragraph,
-    and the positions of closing marks that closed nothing.
-    Long because one state machine over the marks of a paragraph."""
+    and the positions of closing marks that closed nothing."""
     found: list[tuple[int, int, str, str | None, int]] = []
     stray: list[int] = []
     stack: list[_Open] = []
@@ -144,8 +143,7 @@ def _scan_paragraph(
 def extract_quotes(
     doc: Document, sentences: tuple[Sentence, ...]
 ) -> tuple[tuple[Quote, ...], tuple[Warning_, ...]]:
-    """Every quotation in ``doc`` in text order, with its speaker, and warnings.
-    Long because one pass over the paragraphs that carries the open quotation across them."""
+    """Every quotation in ``doc`` in text order, with its speaker, and warnings."""
     text = doc.text
     raw: list[tuple[int, int, str, str | None, int]] = []
     warnings: list[Warning_] = []

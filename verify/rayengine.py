@@ -8,21 +8,22 @@ folder must be on storage every node sees (a shared file system).
 
 Index: one Ray task per shard (``num_cpus=1``); each loads the ONNX embedder once with one
 thread, segments and encodes its shard's documents and writes its shard file. Check: the articles
-in contiguous chunks, one task per chunk, each a ``verify_many`` over its chunk; the reports come
-back in article order, so every output format is the same as in-process.
+in contiguous chunks, one task per chunk, each an ``api.check_inputs`` over its chunk; the reports
+come back in article order, so every output format is the same as in-process. The library
+(verify/api.py) reaches this module; the CLI never does.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from verify.config import Settings
 from verify.errors import ConfigError
 from verify.model import Report
 
-ENGINES = ("local", "ray")
 #: Chunks of articles per worker in a backlog run (smaller chunks even out the load).
 CHUNKS_PER_WORKER = 2
 
@@ -65,26 +66,21 @@ def start(workers: int | None, address: str | None) -> Any:
 def _shard_task(folder: str, path: str, files: list[str], settings: Settings) -> Any:
     """Build one shard in a Ray worker (the embedder loaded here, one thread)."""
     from verify.archive.build import build_index
-    from verify.embed import OnnxEmbedder, load_embedder
+    from verify.backend.embedder import load_embedder
 
-    try:
-        embedder: Any = OnnxEmbedder(settings.model, threads=1)
-    except Exception:
-        embedder = load_embedder(settings.model, settings.runtime)
+    embedder = load_embedder(settings.model, settings.runtime, threads=1)
     return build_index(folder, path, settings, embedder, None, files=files)
 
 
 def shard_builder(
     folder: str,
     settings: Settings,
-    workers: int | None,
-    address: str | None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Callable[[list[tuple[str, list[str]]]], list[Any]]:
     """The shard build of verify.archive.shards.build_sharded, one Ray task per shard."""
 
     def run(plan: list[tuple[str, list[str]]]) -> list[Any]:
-        ray = start(workers, address)
+        ray = start(settings.workers, settings.address)
         task = ray.remote(num_cpus=1)(_shard_task)
         refs = [task.remote(folder, path, files, settings) for path, files in plan]
         return _gather(ray, refs, progress, [os.path.basename(p) for p, _ in plan])
@@ -93,28 +89,26 @@ def shard_builder(
 
 
 def _check_task(
-    check: Callable[..., list[Report]], articles: list[str], sources: list[str], settings: Settings
+    check: Callable[..., list[Report]], inputs: Any, settings: Settings
 ) -> list[Report]:
-    return check(articles, sources, settings)
+    return check(inputs, settings)
 
 
 def check_many(
     check: Callable[..., list[Report]],
-    articles: Sequence[str],
-    sources: Sequence[str],
+    inputs: Any,
     settings: Settings,
-    workers: int | None,
-    address: str | None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Report]:
-    """Every article against the sources on Ray (``check``: verify.api.verify_many, run in the
-    workers); the reports in article order."""
-    ray = start(workers, address)
+    """Every article of ``inputs`` (an api.Inputs) on Ray (``check``: api.check_inputs, run in
+    the workers on chunks of the articles); the reports in article order."""
+    ray = start(settings.workers, settings.address)
+    articles = inputs.articles
     n = max(1, int(ray.cluster_resources().get("CPU", 1)))
     size = max(1, -(-len(articles) // (n * CHUNKS_PER_WORKER)))
-    chunks = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
+    chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
     task = ray.remote(num_cpus=1)(_check_task)
-    refs = [task.remote(check, chunk, list(sources), settings) for chunk in chunks]
+    refs = [task.remote(check, replace(inputs, articles=chunk), settings) for chunk in chunks]
     names = [chunk[-1] for chunk in chunks]
     return [r for part in _gather(ray, refs, progress, names) for r in part]
 

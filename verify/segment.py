@@ -276,9 +276,7 @@ def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]
 
 
 def segment(doc: Document, is_source: bool = False) -> tuple[Sentence, ...]:
-    """Sentences of ``doc`` in order. Sources get sections; the article gets datelines.
-    Long because one pass over lines and sentences that assigns offsets, roles and sections
-    together."""
+    """Sentences of ``doc`` in order. Sources get sections; the article gets datelines."""
     text = doc.text
     out: list[Sentence] = []
     section: str | None = None

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from verify.embed import Embedder
+from verify.backend.protocols import Embedder
 
 
 def text_key(text: str) -> bytes:

@@ -4,7 +4,7 @@ hedged ("may increase", "plans to", "is expected to"), 3 direct or certain ("inc
 
 Two parts: a documented lexicon of the words that carry strength (hedges and modals, correlation,
 causal verbs, certainty, quantifiers), and a classifier (MiniLM fine-tuned on the 5,137 annotated
-sentences by ``python -m verify.train_strength``, shipped as ONNX in ``verify/models/strength``).
+sentences by ``python -m training.train_strength``, shipped as ONNX in ``verify/models/strength``).
 A supported or partial claim is flagged ``overstated`` when the classifier puts it above its
 evidence and the lexicon names the words that carry the difference (``shift``); a quantifier made
 stronger ("some" → "all") is flagged by the lexicon alone (the classifier was not taught
@@ -13,14 +13,11 @@ quantifiers). The reverse is ``understated``.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Sequence
-from importlib import resources
+from collections.abc import Sequence
 
 import numpy as np
 
-from verify.errors import ModelError
 from verify.model import StrengthShift
 
 #: Words that weaken a statement: possibility, hedging, plans and intentions.
@@ -198,44 +195,6 @@ STRENGTH_NAMES = (
     "conditional or hedged",
     "direct or certain",
 )
-#: Rows of class probabilities (STRENGTH_LABELS order), one per text.
-StrengthScorer = Callable[[Sequence[str]], np.ndarray]
-
-
-def packaged_strength_model_path() -> str:
-    return str(resources.files("verify") / "models" / "strength")
-
-
-def check_strength_model_path(path: str | None) -> str | None:
-    """``path`` when it names a folder (or is None: the packaged model); else the error."""
-    if path is not None and not os.path.isdir(path):
-        raise ModelError(
-            f"strength model not found: {path} (give a folder with model.onnx, tokenizer.json, "
-            "config.json)"
-        )
-    return path
-
-
-_LOADED: dict[str, StrengthScorer] = {}
-
-
-def load_strength_model(path: str | None = None) -> StrengthScorer:
-    """The classifier at ``path`` (None: the packaged one), as texts -> probabilities; the
-    lexicon (one-hot of ``lexicon_strength``) where the packaged model is not shipped."""
-    from verify.pairmodel import OnnxClassifier
-
-    key = path or ""
-    if key not in _LOADED:
-        folder = check_strength_model_path(path) or packaged_strength_model_path()
-        if path is None and not os.path.isfile(os.path.join(folder, "model.onnx")):
-            _LOADED[key] = lexicon_probabilities
-        else:
-            model = OnnxClassifier(
-                folder, path or "verify strength model (packaged)", STRENGTH_LABELS
-            )
-            model.what = "strength model"
-            _LOADED[key] = model.predict  # type: ignore[assignment]
-    return _LOADED[key]
 
 
 def lexicon_probabilities(texts: Sequence[str]) -> np.ndarray:

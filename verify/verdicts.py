@@ -11,6 +11,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 UnitKind = Literal["quote", "claim"]
+#: Every verdict name, in the table's order (a test checks the two agree): code that names a
+#: verdict is type-checked against it.
+VerdictName = Literal[
+    "verbatim",
+    "altered",
+    "paraphrased",
+    "not_found",
+    "copied",
+    "supported",
+    "partial",
+    "contradicted",
+    "unsupported",
+]
 Tone = Literal["ok", "warn", "bad", "none"]
 
 
@@ -18,7 +31,7 @@ Tone = Literal["ok", "warn", "bad", "none"]
 class Verdict:
     """What a verdict means and how every report shows it."""
 
-    name: str
+    name: VerdictName
     kind: UnitKind
     #: a clean result: not a finding in CI formats, not kept in a baseline
     clean: bool
@@ -39,118 +52,124 @@ class Verdict:
     ci_level: Literal["warning", "note"] = "warning"
     #: its evidence is only the nearest passage, not support
     nearest_only: bool = False
+    #: a claim verdict whose claim is checked for strength against its evidence (the others
+    #: are not borne out at all)
+    strength_checked: bool = False
 
 
 VERDICT_TABLE: tuple[Verdict, ...] = (
     Verdict(
-        "verbatim",
-        "quote",
-        True,
-        False,
-        False,
-        False,
-        "ok",
-        "green",
-        "Quotation verbatim",
-        "quoted words stand in a source word for word",
+        name="verbatim",
+        kind="quote",
+        clean=True,
+        fails_by_default=False,
+        strict=False,
+        lenient=False,
+        tone="ok",
+        style="green",
+        title="Quotation verbatim",
+        description="quoted words stand in a source word for word",
     ),
     Verdict(
-        "altered",
-        "quote",
-        False,
-        True,
-        True,
-        False,
-        "warn",
-        "bold yellow",
-        "Quotation altered",
-        "a source has nearly these words, but some were changed",
+        name="altered",
+        kind="quote",
+        clean=False,
+        fails_by_default=True,
+        strict=True,
+        lenient=False,
+        tone="warn",
+        style="bold yellow",
+        title="Quotation altered",
+        description="a source has nearly these words, but some were changed",
     ),
     Verdict(
-        "paraphrased",
-        "quote",
-        False,
-        True,
-        True,
-        False,
-        "warn",
-        "yellow",
-        "Quotation only paraphrases the source",
-        "quotation marks around words a source says only in other words",
+        name="paraphrased",
+        kind="quote",
+        clean=False,
+        fails_by_default=True,
+        strict=True,
+        lenient=False,
+        tone="warn",
+        style="yellow",
+        title="Quotation only paraphrases the source",
+        description="quotation marks around words a source says only in other words",
     ),
     Verdict(
-        "not_found",
-        "quote",
-        False,
-        True,
-        True,
-        True,
-        "bad",
-        "bold red",
-        "Quotation not found in the sources",
-        "no source passage is close",
+        name="not_found",
+        kind="quote",
+        clean=False,
+        fails_by_default=True,
+        strict=True,
+        lenient=True,
+        tone="bad",
+        style="bold red",
+        title="Quotation not found in the sources",
+        description="no source passage is close",
         nearest_only=True,
     ),
     Verdict(
-        "copied",
-        "claim",
-        False,
-        False,
-        False,
-        False,
-        "ok",
-        "cyan",
-        "Claim copies a source sentence without quotation marks",
-        "repeats a source sentence nearly word for word, without quotation marks",
+        name="copied",
+        kind="claim",
+        clean=False,
+        fails_by_default=False,
+        strict=False,
+        lenient=False,
+        tone="ok",
+        style="cyan",
+        title="Claim copies a source sentence without quotation marks",
+        description="repeats a source sentence nearly word for word, without quotation marks",
         ci_level="note",
+        strength_checked=True,
     ),
     Verdict(
-        "supported",
-        "claim",
-        True,
-        False,
-        False,
-        False,
-        "ok",
-        "green",
-        "Claim supported",
-        "the sources say the same thing in other words",
+        name="supported",
+        kind="claim",
+        clean=True,
+        fails_by_default=False,
+        strict=False,
+        lenient=False,
+        tone="ok",
+        style="green",
+        title="Claim supported",
+        description="the sources say the same thing in other words",
+        strength_checked=True,
     ),
     Verdict(
-        "partial",
-        "claim",
-        False,
-        False,
-        True,
-        False,
-        "warn",
-        "yellow",
-        "Claim only partly supported",
-        "part is supported, part is added (highlighted)",
+        name="partial",
+        kind="claim",
+        clean=False,
+        fails_by_default=False,
+        strict=True,
+        lenient=False,
+        tone="warn",
+        style="yellow",
+        title="Claim only partly supported",
+        description="part is supported, part is added (highlighted)",
+        strength_checked=True,
     ),
     Verdict(
-        "contradicted",
-        "claim",
-        False,
-        True,
-        True,
-        True,
-        "bad",
-        "bold red",
-        "Claim contradicted by a source",
-        "the closest source passage says something incompatible",
+        name="contradicted",
+        kind="claim",
+        clean=False,
+        fails_by_default=True,
+        strict=True,
+        lenient=True,
+        tone="bad",
+        style="bold red",
+        title="Claim contradicted by a source",
+        description="the closest source passage says something incompatible",
     ),
     Verdict(
-        "unsupported",
-        "claim",
-        False,
-        False,
-        True,
-        False,
-        "none",
-        "red",
-        "Claim not supported by the sources",
-        "nothing in the sources says it",
+        name="unsupported",
+        kind="claim",
+        clean=False,
+        fails_by_default=False,
+        strict=True,
+        lenient=False,
+        tone="none",
+        style="red",
+        title="Claim not supported by the sources",
+        description="nothing in the sources says it",
         nearest_only=True,
     ),
 )
@@ -194,11 +213,12 @@ FLAGS: tuple[str, ...] = tuple(f.name for f in FLAG_TABLE)
 FLAG_BY_NAME: dict[str, Flag] = {f.name: f for f in FLAG_TABLE}
 
 BY_NAME: dict[str, Verdict] = {v.name: v for v in VERDICT_TABLE}
-VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE)
+VERDICTS: tuple[VerdictName, ...] = tuple(v.name for v in VERDICT_TABLE)
 QUOTE_VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE if v.kind == "quote")
 CLAIM_VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE if v.kind == "claim")
 CLEAN: frozenset[str] = frozenset(v.name for v in VERDICT_TABLE if v.clean)
 NEAREST_ONLY: frozenset[str] = frozenset(v.name for v in VERDICT_TABLE if v.nearest_only)
+FLAGGABLE: frozenset[str] = frozenset(v.name for v in VERDICT_TABLE if v.strength_checked)
 DEFAULT_FAIL_ON: tuple[str, ...] = tuple(v.name for v in VERDICT_TABLE if v.fails_by_default)
 FAIL_ON_LEVELS: dict[str, tuple[str, ...]] = {
     "strict": tuple(v.name for v in VERDICT_TABLE if v.strict)

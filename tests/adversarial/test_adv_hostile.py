@@ -67,12 +67,11 @@ def test_json_round_trips_and_sarif_validates(role: str) -> None:
 
 
 def test_hostile_file_names_through_the_cli(tmp_path: Path, capsys, monkeypatch) -> None:
-    from verify import embed
+    from verify.backend import embedder as embed
     from verify.cli import main
 
     fake = FakeEmbedder()
-    monkeypatch.setattr("verify.api.load_embedder", lambda model=None, runtime=None: fake)
-    monkeypatch.setattr(embed, "load_embedder", lambda model=None, runtime=None: fake)
+    monkeypatch.setattr(embed, "load_embedder", lambda model=None, runtime=None, threads=None: fake)
     src = tmp_path / "source.txt"
     src.write_text(SOURCE, encoding="utf-8")
     tried = 0

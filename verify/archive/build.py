@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from verify.archive.store import ANN_CONNECTIVITY, ANN_DTYPE, SCHEMA, TABLES, is_archive_file
+from verify.backend.protocols import Embedder
 from verify.config import Settings
-from verify.embed import Embedder
 from verify.errors import ConfigError, InputError
 from verify.read import document_date
 from verify.sqlite import connect, rows_in
@@ -126,9 +126,7 @@ def _index_file(
     embedder: Embedder,
 ) -> tuple[str, int]:
     """Add, replace or keep one file (``old``: its row id, size, mtime and hash if indexed);
-    the outcome ("added", "updated", "unchanged") and how many texts were encoded.
-    Long because one transaction per file, its three inserts side by side with the checks that skip
-    it."""
+    the outcome ("added", "updated", "unchanged") and how many texts were encoded."""
     from verify.read import file_sha256, read_document
     from verify.segment import segment
     from verify.sources import SourceIndex

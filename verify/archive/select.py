@@ -17,9 +17,8 @@ from verify.archive.store import (
     ARCHIVE_NEIGHBOURS,
     Archive,
 )
-from verify.config import Settings
-from verify.embed import Embedder
-from verify.model import Document, Sentence
+from verify.backend.protocols import Embedder
+from verify.model import Document, Quote, Sentence
 from verify.sqlite import rows_in
 from verify.tokens import is_content
 
@@ -140,17 +139,18 @@ def _shard_hits(
 
 
 def documents_for(
-    shards: Sequence[Archive], article: Document, settings: Settings, embedder: Embedder
+    shards: Sequence[Archive],
+    sentences: Sequence[Sentence],
+    quotes: Sequence[Quote],
+    embedder: Embedder,
 ) -> list[tuple[Document, tuple[Sentence, ...]]]:
-    """The archive documents ``article`` is judged against (an archive is one or more
-    shards)."""
+    """The archive documents an article is judged against, chosen by its ``sentences`` and
+    ``quotes`` as the pipeline prepared them (an archive is one or more shards)."""
     from verify.normalize import normalize
-    from verify.quotes import extract_quotes
-    from verify.segment import segment
 
-    sents = [s for s in segment(article) if s.role == "body"]
-    quotes, _ = extract_quotes(article, tuple(segment(article)))
-    texts = [normalize(s.text).text for s in sents]
+    texts = [normalize(s.text).text for s in sentences if s.role == "body"]
     vectors = embedder.encode(texts) if texts else np.zeros((0, 0), np.float32)
-    chosen = choose(shards, vectors, [q.text for q in quotes if q.depth == 0])
-    return [shards[n].documents([doc])[0] for n, doc in chosen]
+    return [
+        shards[n].documents([doc])[0]
+        for n, doc in choose(shards, vectors, [q.text for q in quotes if q.depth == 0])
+    ]

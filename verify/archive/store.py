@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from verify.embed import Embedder
+from verify.backend.protocols import Embedder
 from verify.errors import ConfigError, InputError
 from verify.model import Document, Sentence, line_starts
 from verify.sqlite import connect_read_only, rows_in

@@ -1,4 +1,5 @@
-"""JSON: ``Report.to_dict()`` as the contract in DESIGN.md, stable key order."""
+"""JSON: ``Report.to_dict()`` (the contract: each record's fields beside its ``to_dict`` in
+verify/model.py), stable key order."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ class MarkdownReporter:
     label = "Markdown"
 
     def render(self, report: Report) -> str:
-        """Long because the comment's sections in the order a reader sees them."""
+        """The comment, its sections in the order a reader sees them."""
         found = findings(report)
         counts = ", ".join(
             f"{v.replace('_', ' ')} {n}"

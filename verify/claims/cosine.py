@@ -1,6 +1,6 @@
-"""Claims judged by cosine thresholds: contradicted, copied, supported, partial or unsupported,
-with their evidence. Plain data and similarity arrays in, Units out; the rules are an ordered
-list (``COSINE_RULES``) over the facts of one claim."""
+"""The ``cosine`` claim engine: claims judged by cosine thresholds (contradicted, copied,
+supported, partial or unsupported) with their evidence. Plain data and similarity arrays in,
+Units out; the rules are an ordered list (``COSINE_RULES``) over the facts of one claim."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
 from verify.align import top_indices
+from verify.backend.protocols import PairScorer
+from verify.claims.base import ClaimSims, Engine
 from verify.claimunit import ClaimInput, claim_unit, clause_text, nothing_to_compare
 from verify.clauses import Clause
 from verify.config import Thresholds
@@ -19,21 +19,12 @@ from verify.copies import copy_judgement
 from verify.model import Edit, Span, Unit
 from verify.sources import SourceIndex
 from verify.tokens import stem
-from verify.verdicts import NEAREST_ONLY
 
 
 def lexical_support(clause_stems: Sequence[str], sentence_stems: frozenset[str]) -> float:
     if not clause_stems:
         return 0.0
     return sum(1 for s in clause_stems if s in sentence_stems) / len(clause_stems)
-
-
-@dataclass
-class ClaimSims:
-    """Similarity arrays for one claim: whole claim and each clause vs every source sentence."""
-
-    claim: np.ndarray  # (n_sentences,)
-    clauses: np.ndarray  # (n_clauses, n_sentences)
 
 
 @dataclass
@@ -230,35 +221,21 @@ COSINE_RULES: tuple[Callable[[CosineFacts, SourceIndex, Thresholds], Unit | None
 )
 
 
-def credit_quotations(
-    unit: Unit, ci: ClaimInput, quotes: Sequence[tuple[Unit, int]], th: Thresholds
+def judge(
+    uid: str,
+    ci: ClaimInput,
+    index: SourceIndex,
+    sims: ClaimSims,
+    th: Thresholds,
+    pairs: PairScorer | None = None,
 ) -> Unit:
-    """An unsupported claim that carries a quotation found in the sources, of at least
-    ``quote_evidence_min_words`` words (``quotes``: each quotation's unit and its words, not
-    counting [editorial] ones), is partial: the quotation is borne out (its own unit says how
-    faithfully), the claim's own words are highlighted as not."""
-    if unit.verdict != "unsupported":
-        return unit
-    kept = [
-        (u, words)
-        for u, words in quotes
-        # found in a source: evidence that is more than the nearest passage (verdicts table)
-        if u.verdict not in NEAREST_ONLY and u.evidence and words >= th.quote_evidence_min_words
-    ]
-    if not kept:
-        return unit
-    found = [u for u, _ in kept]
-    quoted = sum(words for _, words in kept)
-    own = sum(len(c.tokens) for c in ci.clauses)
-    spans = tuple(Span(c.start, c.end, clause_text(ci, c)) for c in ci.clauses)
-    ids = ", ".join(f"{u.id}: {u.verdict}" for u in found)
-    return replace(
-        unit,
-        verdict="partial",
-        score=quoted / max(1, quoted + own),
-        evidence=tuple(e for u in found for e in u.evidence[:1]),
-        unsupported_spans=spans,
-        reason=f"what it quotes is in the sources ({ids}); the highlighted words around it are "
-        f"not: their nearest passage scores {unit.score:.2f}, below the support threshold "
-        f"{th.support_min:.2f}",
-    )
+    """The engine's judge: the cosine rules (no verdict model)."""
+    return judge_claim(uid, ci, index, sims, th)
+
+
+ENGINE = Engine(
+    "cosine",
+    judge,
+    uses_pair_model=False,
+    summary="cosine thresholds and the conflict checks; no verdict model",
+)

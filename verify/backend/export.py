@@ -42,11 +42,10 @@ def model_files(path: str) -> dict[str, object]:
         or not os.path.exists(os.path.join(path, "tokenizer.json"))
     ):
         return {}
-    st = os.stat(weights)
     return {
         "pooling": mode,
         "max_seq_length": int(read("sentence_bert_config.json").get("max_seq_length", 256)),
-        "stamp": f"{os.path.realpath(weights)}|{st.st_size}|{st.st_mtime_ns}|{EXPORT_VERSION}",
+        "weights": weights,
     }
 
 

@@ -1,18 +1,21 @@
-"""The default claim engine: the cosine rules (verify/claims.py), with the verdict model
-(verify/pairclaims.py) as a second reader of the contradictions the checks find."""
+"""The ``hybrid`` claim engine, the default: the cosine rules (verify/claims/cosine.py), with
+the verdict model (verify/claims/pairs.py) as a second reader of the contradictions the checks
+find."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from verify.align import top_indices
-from verify.claims import ClaimSims, judge_claim
+from verify.backend.protocols import PairScorer
+from verify.claims.base import ClaimSims, Engine
+from verify.claims.cosine import judge_claim
+from verify.claims.pairs import score_candidates
 from verify.claimunit import ClaimInput
 from verify.config import Thresholds
 from verify.conflicts import find_conflicts
 from verify.copies import copy_judgement
 from verify.model import Unit
-from verify.pairclaims import PairScorer, score_candidates
 from verify.sources import SourceIndex
 
 #: Conflicts the verdict model cannot be trusted to read (it was trained on words, not values):
@@ -22,7 +25,12 @@ UNREAD_CONFLICTS = frozenset({"number", "date", "weekday"})
 
 
 def judge_claim_hybrid(
-    uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds, pairs: PairScorer
+    uid: str,
+    ci: ClaimInput,
+    index: SourceIndex,
+    sims: ClaimSims,
+    th: Thresholds,
+    pairs: PairScorer | None,
 ) -> Unit:
     """The cosine rules, with the verdict model as a second reader of contradictions: one the
     checks find stands only where the model leans that way (P(contradicted) at least
@@ -33,6 +41,7 @@ def judge_claim_hybrid(
     rest of the claim repeats the passage word for word, and a word of the opposite sense
     ("rose" for "fell"; conflicts.OPPOSITES). Letting the model also contradict and upgrade
     claims was measured and did worse on real copy (benchmarks/RESULTS.md)."""
+    assert pairs is not None  # the stage gives this engine's claims to its fallback without one
     unit = judge_claim(uid, ci, index, sims, th)
     if unit.verdict != "contradicted":
         return unit  # nothing to confirm: the model is not even loaded
@@ -62,3 +71,11 @@ def judge_claim_hybrid(
             unit, reason=f"{unit.reason}; the verdict model agrees (P(contradiction) {lean:.2f})"
         )
     return again
+
+
+ENGINE = Engine(
+    "hybrid",
+    judge_claim_hybrid,
+    uses_pair_model=True,
+    summary="the cosine rules; the verdict model confirms the contradictions the checks find",
+)

@@ -1,4 +1,4 @@
-"""Claims judged with the pair (verdict) model, and the hybrid engine.
+"""The ``pairs`` claim engine: claims judged by the pair (verdict) model.
 
 Retrieval by embeddings picks candidate passages; the pair model (verify/pairmodel.py) decides
 whether a passage entails the claim, contradicts it or says nothing of it. The rules run in
@@ -13,19 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from verify.align import top_indices
-from verify.claims import ClaimSims
+from verify.backend.classifier import CONTRADICT, ENTAIL
+from verify.backend.protocols import PairScorer
+from verify.claims.base import ClaimSims, Engine
 from verify.claimunit import ClaimInput, claim_unit, clause_text, nothing_to_compare
 from verify.clauses import Clause, attributed_to
 from verify.config import Thresholds
 from verify.conflicts import Conflict, find_conflicts
 from verify.copies import copy_judgement
 from verify.model import Edit, Evidence, Span, Unit
-from verify.pairmodel import CONTRADICT, ENTAIL
 from verify.sources import SourceIndex
 from verify.tokens import Token
-
-#: Scores (premise, hypothesis) pairs: rows of P(entailed), P(neutral), P(contradicted).
-PairScorer = Callable[[Sequence[tuple[str, str]]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -311,9 +309,15 @@ CLAIM_RULES: tuple[Callable[[ClaimFacts, SourceIndex, Thresholds], Unit | None],
 
 
 def judge_claim_with_pairs(
-    uid: str, ci: ClaimInput, index: SourceIndex, sims: ClaimSims, th: Thresholds, pairs: PairScorer
+    uid: str,
+    ci: ClaimInput,
+    index: SourceIndex,
+    sims: ClaimSims,
+    th: Thresholds,
+    pairs: PairScorer | None,
 ) -> Unit:
     """Verdict for one claim by the pair model over retrieved candidates (see CLAIM_RULES)."""
+    assert pairs is not None  # the stage gives this engine's claims to its fallback without one
     facts = claim_facts(uid, ci, index, sims, th, pairs)
     if facts is None:
         return nothing_to_compare(uid, ci)
@@ -322,3 +326,11 @@ def judge_claim_with_pairs(
         if unit is not None:
             return unit
     return rule_unsupported(facts, index, th)
+
+
+ENGINE = Engine(
+    "pairs",
+    judge_claim_with_pairs,
+    uses_pair_model=True,
+    summary="the verdict model decides; cosine only retrieves the passages it reads",
+)

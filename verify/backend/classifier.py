@@ -1,24 +1,25 @@
-"""The sentence-pair verdict model: reads (source passage, claim) and gives the probabilities
-that the passage entails the claim, says nothing of it, or contradicts it.
+"""The classifiers: the sentence-pair verdict model, which reads (source passage, claim) and
+gives the probabilities that the passage entails the claim, says nothing of it, or
+contradicts it; and the strength classifier (verify/strength.py).
 
 The default is a cross-encoder fine-tuned here from the packaged MiniLM weights
-(``python -m verify.train``; see ``verify/models/pair/MODEL_CARD.md``), shipped inside the package
+(``python -m training.train``; see ``verify/models/pair/MODEL_CARD.md``), shipped inside the package
 as ONNX and run by onnxruntime; ``--pair-model PATH`` takes another folder of the same layout
 (``model.onnx``, ``tokenizer.json``, ``config.json`` with ``id2label``). Nothing is downloaded.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
 from collections.abc import Sequence
 from importlib import resources
-from typing import Protocol
 
 import numpy as np
 
+from verify.backend.onnx import first_line, load_tokenizer, open_session, weights_key
+from verify.backend.protocols import PairModel, StrengthScorer
 from verify.errors import ModelError
 
 #: Column order of every probability array: P(entailed), P(neutral), P(contradicted).
@@ -31,13 +32,9 @@ MAX_TOKENS = 256
 BATCH = 16
 
 
-class PairModel(Protocol):
-    """Anything that scores (premise, hypothesis) pairs as rows of LABELS probabilities."""
-
-    name: str
-    key: str
-
-    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
+#: The names reports give the packaged classifiers.
+PACKAGED_PAIR_MODEL = "verify pair model (packaged)"
+PACKAGED_STRENGTH_MODEL = "verify strength model (packaged)"
 
 
 def packaged_pair_model_path() -> str:
@@ -68,10 +65,7 @@ class OnnxClassifier:
         ):
             if not os.path.isfile(needed):
                 raise ModelError(f"{self.what} {self.path!r} is missing {os.path.basename(needed)}")
-        st = os.stat(onnx_path)
-        self.key = hashlib.sha256(
-            f"{os.path.realpath(onnx_path)}|{st.st_size}|{st.st_mtime_ns}".encode()
-        ).hexdigest()[:16]
+        self.key = weights_key(onnx_path)
         self._session = None
         self._tokenizer = None
         self._order: list[int] = []
@@ -83,9 +77,6 @@ class OnnxClassifier:
             if self._session is not None:
                 return self._session, self._tokenizer
             try:
-                import onnxruntime as ort
-                from tokenizers import Tokenizer
-
                 with open(os.path.join(self.path, "config.json"), encoding="utf-8") as fh:
                     config = json.load(fh)
                 id2label = {int(k): str(v).lower() for k, v in config.get("id2label", {}).items()}
@@ -98,22 +89,15 @@ class OnnxClassifier:
                     next(i for i, name in id2label.items() if name == label)
                     for label in self.labels
                 ]
-                opts = ort.SessionOptions()
-                opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
-                opts.inter_op_num_threads = 1
-                opts.log_severity_level = 3
-                session = ort.InferenceSession(
-                    os.path.join(self.path, "model.onnx"), opts, providers=["CPUExecutionProvider"]
-                )
-                tok = Tokenizer.from_file(os.path.join(self.path, "tokenizer.json"))
-                tok.enable_truncation(max_length=MAX_TOKENS)
-                tok.enable_padding()
+                session = open_session(os.path.join(self.path, "model.onnx"), self.threads)
+                tok = load_tokenizer(self.path, MAX_TOKENS)
                 self._inputs = {i.name for i in session.get_inputs()}
             except ModelError:
                 raise
             except Exception as exc:  # any failure to load is one clear line
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise ModelError(f"cannot load {self.what} {self.path!r}: {first}") from None
+                raise ModelError(
+                    f"cannot load {self.what} {self.path!r}: {first_line(exc)}"
+                ) from None
             self._session, self._tokenizer = session, tok
             return session, tok
 
@@ -155,23 +139,34 @@ class OnnxPairModel(OnnxClassifier):
     def __init__(self, path: str | None = None, threads: int | None = None) -> None:
         super().__init__(
             path or packaged_pair_model_path(),
-            path or "verify pair model (packaged)",
+            path or PACKAGED_PAIR_MODEL,
             LABELS,
             threads,
         )
 
 
+class OnnxStrengthModel(OnnxClassifier):
+    """The strength classifier: a text -> strength.STRENGTH_LABELS probabilities."""
+
+    what = "strength model"
+
+
 _LOADED: dict[str, PairModel] = {}
 
 
-def check_pair_model_path(path: str | None) -> str | None:
+def check_model_folder(path: str | None, what: str) -> str | None:
     """``path`` when it names a folder (or is None: the packaged model); else the error."""
     if path is not None and not os.path.isdir(path):
         raise ModelError(
-            f"pair model not found: {path} (give a folder with model.onnx, tokenizer.json, "
+            f"{what} not found: {path} (give a folder with model.onnx, tokenizer.json, "
             "config.json)"
         )
     return path
+
+
+def check_pair_model_path(path: str | None) -> str | None:
+    """``path`` when it names a folder (or is None: the packaged verdict model)."""
+    return check_model_folder(path, "pair model")
 
 
 def load_pair_model(path: str | None = None) -> PairModel:
@@ -180,3 +175,42 @@ def load_pair_model(path: str | None = None) -> PairModel:
     if key not in _LOADED:
         _LOADED[key] = OnnxPairModel(check_pair_model_path(path))
     return _LOADED[key]
+
+
+def packaged_strength_model_path() -> str:
+    """The folder of the strength classifier shipped inside the package."""
+    return str(resources.files("verify") / "models" / "strength")
+
+
+def check_strength_model_path(path: str | None) -> str | None:
+    """``path`` when it names a folder (or is None: the packaged strength classifier)."""
+    return check_model_folder(path, "strength model")
+
+
+_STRENGTH: dict[str, OnnxStrengthModel | None] = {}
+
+
+def load_strength_model(path: str | None = None) -> OnnxStrengthModel | None:
+    """The strength classifier at ``path`` (None: the packaged one; None back where the
+    packaged one is not shipped); one instance per path and process."""
+    from verify.strength import STRENGTH_LABELS
+
+    key = path or ""
+    if key not in _STRENGTH:
+        folder = check_strength_model_path(path) or packaged_strength_model_path()
+        if path is None and not os.path.isfile(os.path.join(folder, "model.onnx")):
+            _STRENGTH[key] = None
+        else:
+            _STRENGTH[key] = OnnxStrengthModel(
+                folder, path or PACKAGED_STRENGTH_MODEL, STRENGTH_LABELS
+            )
+    return _STRENGTH[key]
+
+
+def strength_scorer(path: str | None) -> StrengthScorer:
+    """The strength scorer ``strength_model`` names: the classifier's ``predict``, or the
+    lexicon's one-hot rows for ``"none"`` and where the packaged classifier is not shipped."""
+    from verify.strength import lexicon_probabilities
+
+    model = None if path == "none" else load_strength_model(path)
+    return lexicon_probabilities if model is None else model.predict

@@ -1,0 +1,122 @@
+"""The report-writing plan of a run: which format goes to which path (standard output, the
+"also write" files, one HTML file per article inside an --html folder), checked before any
+work (no two reports on one path, no report replacing an input), then written."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from verify.errors import ConfigError
+from verify.model import Report
+from verify.report import Reporter, get_reporter, render_reports, write_output
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The main report (``output``: a path or "-") and the extra ones, in the order written;
+    ``html_folder``: the extra HTML report is a folder of one file per article."""
+
+    reporter: Reporter
+    output: str
+    extra: tuple[tuple[str, str], ...]  # (format, path)
+    html_folder: bool
+
+    def targets(self) -> list[str]:
+        return [p for p in (self.output, *(p for _, p in self.extra)) if p != "-"]
+
+
+def plan_outputs(
+    fmt: str, output: str, extra: Sequence[tuple[str, str]], color: bool | None, tty: bool
+) -> Plan:
+    """The plan for ``--format fmt --output output`` and the extra ``(format, path)`` files
+    (``color`` None: colour when the main report goes to a terminal, ``tty``)."""
+    reporter = get_reporter(fmt, color=bool(tty if color is None and output == "-" else color))
+    for name, _ in extra:
+        get_reporter(name)
+    plan = Plan(reporter, output, tuple(extra), False)
+    targets = plan.targets()
+    if len(set(targets)) != len(targets):
+        raise ConfigError("two reports would be written to the same file; give each its own path")
+    return plan
+
+
+def for_articles(plan: Plan, articles: Sequence[str], inputs: Sequence[str]) -> Plan:
+    """The plan for these article files: whether --html names a folder (several articles, a
+    trailing slash, an existing folder), and no report replacing one of ``inputs``."""
+    html = dict(plan.extra).get("html") or ""
+    folder = bool(html) and (
+        len(articles) > 1 or html.endswith(("/", os.sep)) or os.path.isdir(html)
+    )
+    out = Plan(plan.reporter, plan.output, plan.extra, folder)
+    outputs = out.targets()
+    if folder and html:
+        outputs = [o for o in outputs if o != html] + [
+            os.path.join(html, n) for n in html_names(list(articles)).values()
+        ]
+    refuse_overwriting(inputs, outputs)
+    return out
+
+
+def html_names(articles: list[str]) -> dict[str, str]:
+    """Each article's HTML report name inside the --html folder: its path relative to the
+    articles' common folder with ".html" added ("x/a.txt" -> "x/a.txt.html", "a.md" ->
+    "a.md.html"): unique because the paths are, stable because nothing else decides it."""
+    real = [a for a in articles if a != "-"]
+    common = os.path.commonpath([os.path.dirname(os.path.abspath(a)) for a in real]) if real else ""
+    out = {}
+    for a in articles:
+        rel = "stdin" if a == "-" else os.path.relpath(os.path.abspath(a), common)
+        out[a] = rel + ".html"
+    return out
+
+
+def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+        return real, (st.st_dev, st.st_ino)
+    except OSError:
+        return real, None
+
+
+def refuse_overwriting(inputs: Sequence[str], outputs: Sequence[str]) -> None:
+    """No report may replace an input (an article, a source, the baseline, the
+    configuration): compared by resolved path and by inode, so a symlink cannot hide it."""
+    known = {}
+    for p in inputs:
+        if p == "-":
+            continue
+        real, ident = _identity(p)
+        known[real] = p
+        if ident is not None:
+            known[str(ident)] = p
+    for o in outputs:
+        if not o or o == "-":
+            continue
+        real, ident = _identity(o)
+        hit = known.get(real) or (known.get(str(ident)) if ident is not None else None)
+        if hit is not None:
+            raise ConfigError(
+                f"the report {o} would replace the input {hit}; give the report another path"
+            )
+
+
+def write_reports(plan: Plan, reports: Sequence[Report], say: Callable[[str], None]) -> None:
+    """Write every report of the plan, telling ``say`` of each file as it is written."""
+    write_output(plan.output, render_reports(plan.reporter, reports))
+    if plan.output != "-":
+        say(f"Wrote {plan.reporter.label} report to {plan.output}")
+    for name, path in plan.extra:
+        reporter = get_reporter(name)
+        if name == "html" and plan.html_folder:
+            names = html_names([r.article.path for r in reports])
+            for r in reports:
+                target = os.path.join(path, names[r.article.path])
+                write_output(target, reporter.render(r))
+                say(f"Wrote HTML report to {target}")
+            continue
+        write_output(path, render_reports(reporter, reports))
+        if path != "-":
+            say(f"Wrote {reporter.label} report to {path}")
