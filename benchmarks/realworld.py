@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from accuracy import add_pair_model_option, pair_model_error
 
 from verify import Settings, verify_files
-from verify.api import default_embedder
+from verify.backend.models import default_embedder
 
 
 def norm(text: str) -> str:

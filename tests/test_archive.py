@@ -25,7 +25,7 @@ def verdicts(report) -> list[tuple[str, str, tuple]]:
 
 @pytest.fixture(scope="module")
 def seed_archive(tmp_path_factory) -> Path:
-    from verify.api import default_embedder
+    from verify.backend.models import default_embedder
     from verify.archive import build_index
 
     folder = tmp_path_factory.mktemp("sources")
@@ -163,3 +163,35 @@ def test_a_changed_file_with_the_same_size_and_mtime_is_reindexed_and_builds_are
         build_index(str(folder), str(path), Settings(), FakeEmbedder())
     anns = [sqlite3.connect(p).execute("SELECT data FROM ann").fetchone()[0] for p in twice]
     assert anns[0] == anns[1]
+
+
+def test_two_index_runs_on_one_archive_take_turns(tmp_path: Path) -> None:
+    """A second ``verify index`` on an archive another run is building waits for it (and says
+    so) instead of writing into the same database: here the test holds the build lock, the run
+    must wait, then finish once it is released with the folder's documents."""
+    import fcntl
+    import time
+
+    from verify.archive.lock import lock_path
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    shutil.copy(SEED / "official.txt", folder / "official.txt")
+    out = tmp_path / "a.verify"
+    fd = os.open(lock_path(str(out)), os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "verify", "index", str(folder), "--out", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(3)
+        assert run.poll() is None, run.stderr.read() if run.stderr else ""  # waiting, not built
+        assert not out.exists()
+    finally:
+        os.close(fd)  # the other build ends
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    assert err.startswith(f"Waiting for another verify index on {out} to finish")
+    assert "Indexed 1 documents (1 added" in err

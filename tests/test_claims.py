@@ -352,7 +352,7 @@ def test_hybrid_contradicts_a_near_copy_with_another_bare_number_whatever_the_mo
             assert "another number" in c.reason
 
 
-DUMMY_ENGINE = '''
+DUMMY_ENGINE = """
 from verify.claimunit import claim_unit
 from verify.claims.base import Engine
 
@@ -363,7 +363,7 @@ def judge(uid, ci, index, sims, th, pairs):
 
 
 ENGINE = Engine("dummy", judge, uses_pair_model=False, summary="a test engine")
-'''
+"""
 
 
 def test_a_new_engine_is_one_module_and_one_registry_entry(tmp_path, monkeypatch, capsys):

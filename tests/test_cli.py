@@ -153,7 +153,26 @@ def test_two_reports_to_one_file_is_refused_before_work(tmp_path: Path, capsys) 
         capsys,
     )
     assert (code, out) == (2, "")
-    assert err == "Error: two reports would be written to the same file; give each its own path\n"
+    assert err == (
+        f"Error: two reports would be written to the same file ({target} and {target}); "
+        "give each its own path\n"
+    )
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "spell", [lambda p: f"./{p.name}", lambda p: str(p.resolve()), lambda p: f"d/../{p.name}"]
+)
+def test_two_spellings_of_one_report_path_are_one_file(tmp_path: Path, monkeypatch, capsys, spell):
+    """``--sarif r.out --markdown ./r.out`` (or the absolute path, or ``d/../r.out``) would
+    write one file twice and keep the second: refused before any work, as the same spelling is."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    target = tmp_path / "r.out"
+    args = [str(SEED / "article.txt"), "--against", OFFICIAL, "--sarif", "r.out"]
+    code, out, err = run([*args, "--markdown", spell(target)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: two reports would be written to the same file (r.out and ")
     assert not target.exists()
 
 

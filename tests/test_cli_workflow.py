@@ -238,6 +238,41 @@ def test_baseline_accepts_known_findings_and_reports_new_ones(tmp_path: Path, ca
     assert states["altered"] == "unchanged" and states["not_found"] == "new"
 
 
+def test_a_baseline_entry_cannot_accept_a_finding_it_does_not_describe(
+    tmp_path: Path, capsys, fake
+) -> None:
+    """An entry that reads as one accepted finding but carries the fingerprint of another (an
+    invented quotation) would silence it: refused on load, naming the file and the entry."""
+    from verify.baseline import fingerprint_of
+
+    art = tmp_path / "a.txt"
+    art.write_text(ALTERED + "\n" + INVENTED, encoding="utf-8")
+    base = tmp_path / "verify-baseline.json"
+    run([str(art), "-a", OFFICIAL, "-f", "json", "-o", str(tmp_path / "r.json")], capsys)
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    invented = next(u for u in report["units"] if u["verdict"] == "not_found")
+    evidence = invented["evidence"][0]["text"] if invented["evidence"] else None
+    forged = fingerprint_of("quote", "not_found", invented["text"], evidence)
+    entry = {
+        "fingerprint": forged,
+        "article": str(art),
+        "unit": "Q1",
+        "kind": "quote",
+        "verdict": "altered",
+        "text": "a harmless altered quotation",
+        "evidence": "a harmless source passage",
+    }
+    base.write_text(
+        json.dumps({"schema": "verify-baseline/1", "findings": [entry]}), encoding="utf-8"
+    )
+    code, out, err = run([str(art), "-a", OFFICIAL, "--baseline", str(base)], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Error: {base}: baseline finding 1 (Q1) does not describe the finding its fingerprint "
+        "accepts (edited by hand?); recreate it with: verify baseline create\n"
+    )
+
+
 # ------------------------------------------------------------------ many articles
 
 

@@ -75,3 +75,20 @@ def test_model_folders_in_a_configuration_file_are_relative_to_the_file(tmp_path
     config.write_text('pair-model = "none"\nstrength-model = "none"\n', encoding="utf-8")
     res = resolve({}, str(config), False)
     assert (res.get("pair-model"), res.get("strength-model")) == ("none", "none")
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs chown (root)")
+def test_a_configuration_owned_by_another_user_is_refused_not_read(tmp_path: Path, capsys):
+    """A verify.toml planted two folders above a run by someone else (``fail-on = "none"``
+    would make it exit 0 on findings) is never read: one line names it and how to use it on
+    purpose; a pyproject.toml without [tool.verify] ends the walk (the project's root)."""
+    planted = tmp_path / "shared"
+    run_dir = planted / "a" / "b"
+    run_dir.mkdir(parents=True)
+    (planted / "verify.toml").write_text('fail-on = "none"\n', encoding="utf-8")
+    os.chown(planted, 4242, 4242)
+    os.chown(planted / "verify.toml", 4242, 4242)
+    with pytest.raises(ConfigError, match="owned by another user"):
+        find_config(run_dir)
+    (planted / "a" / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert find_config(run_dir) is None  # the project root is a/, the walk stops there

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ADVERSARIAL, SEED, need
 from verify.errors import InputError
-from verify.read import decode, document_from_bytes, read_document
+from verify.read import decode, document_from_bytes, read_document, walk_documents
 
 ENC = ADVERSARIAL / "encoding" / "charset_normalizer_data"
 
@@ -231,3 +231,58 @@ def test_an_encrypted_or_damaged_pdf_is_one_line_naming_the_file(tmp_path, capsy
             and words in err
             and err.count("\n") == 1
         ), err
+
+
+def test_a_folder_walk_never_follows_a_link_out_of_the_folder(tmp_path, capsys):
+    """A sources folder holding ``zz.txt -> ../../private/token.txt`` would copy that private
+    file's text into every report (and into an archive): refused, naming the link; a link to a
+    file inside the folder is read as the folder's own."""
+    from tests.conftest import run_cli
+
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "token.txt").write_text("The secret token is 1234.\n", encoding="utf-8")
+    sources = tmp_path / "pr" / "sources"
+    sources.mkdir(parents=True)
+    (sources / "official.txt").write_text(
+        (SEED / "official.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (sources / "copy.txt").symlink_to(sources / "official.txt")  # inside: fine
+    found, _ = walk_documents(str(sources))
+    assert [Path(p).name for p in found] == ["copy.txt", "official.txt"]
+    (sources / "zz.txt").symlink_to(private / "token.txt")
+    with pytest.raises(InputError, match=r"zz\.txt: links outside the folder"):
+        walk_documents(str(sources))
+    code, out, err = run_cli(
+        [str(SEED / "article.txt"), "--against", str(sources), "-f", "json"], capsys
+    )
+    assert code == 2 and "secret" not in out and err.count("\n") == 1
+    assert "zz.txt: links outside the folder" in err
+
+
+def test_a_forced_decoding_that_yields_a_lone_surrogate_is_refused(tmp_path, capsys):
+    """``--encoding unicode_escape`` turns the six characters ``\\ud800`` into a lone surrogate,
+    which no report can be written with (an internal error writing HTML): one line naming
+    the file and the line, exit 2."""
+    from tests.conftest import run_cli
+
+    article = tmp_path / "a.txt"
+    article.write_text('Intro.\nHe said \\ud800 "hello there friend".\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 2 holds a lone surrogate"):
+        decode(article.read_bytes(), str(article), "unicode_escape")
+    code, _, err = run_cli(
+        [
+            str(article),
+            "--against",
+            str(SEED / "official.txt"),
+            "--encoding",
+            "unicode_escape",
+            "--html",
+            str(tmp_path / "r.html"),
+            "-o",
+            str(tmp_path / "r.txt"),
+        ],
+        capsys,
+    )
+    assert code == 2 and err.count("\n") == 1 and "lone surrogate (U+D800)" in err
+    assert not (tmp_path / "r.html").exists()

@@ -99,6 +99,39 @@ def test_a_missing_data_folder_is_exit_2(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("Error: ")
 
 
+def _one_error_line(capsys, *names: str) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err and all(n in err for n in names), err
+    return err
+
+
+def test_wrong_training_inputs_are_one_error_line_naming_the_file(tmp_path, capsys):
+    """An empty --data folder, a corrupt .jsonl.gz, --export of a folder that does not exist or
+    holds no model: each one ``Error:`` line naming it, exit 2 (not a ValueError about a
+    sample, a BadGzipFile naming no file, a hub "Repo id")."""
+    import gzip
+
+    out = str(tmp_path / "o")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["--data", str(empty), "--out", out]) == 2
+    _one_error_line(capsys, "training pairs")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "pairs.jsonl.gz").write_bytes(b"not gzip at all")
+    assert main(["--data", str(bad), "--out", out]) == 2
+    _one_error_line(capsys, "pairs.jsonl.gz")
+    with gzip.open(bad / "pairs.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write('{"premise": "a", "hypothesis": "b", "label": "neutral"}\n{oops\n')
+    assert main(["--data", str(bad), "--out", out]) == 2
+    _one_error_line(capsys, "pairs.jsonl.gz", "line 2")
+    assert main(["--export", str(tmp_path / "nope"), "--out", out]) == 2
+    _one_error_line(capsys, "nope", "no such folder")
+    assert main(["--export", str(empty), "--out", out]) == 2
+    _one_error_line(capsys, "empty", "not a trained model")
+
+
 @pytest.mark.parametrize(
     "extra", [["--speeches", "nope"], ["--context", "1.5"], ["--context", "-0.1"]]
 )

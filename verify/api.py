@@ -204,9 +204,28 @@ def build_archive(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Any:
     """``verify index``: one archive file, or (``shards``, the ``ray`` engine, or an existing
-    folder of shards) a sharded archive built in this process or on Ray; its IndexStats."""
+    folder of shards) a sharded archive built in this process or on Ray; its IndexStats. One
+    build at a time per archive (archive/lock.py)."""
+    from verify.archive.lock import build_lock
+    from verify.backend.embedder import notice
+
+    with build_lock(out, notice):
+        return _build_archive(folder, out, settings, shards, progress)
+
+
+def _build_archive(
+    folder: str,
+    out: str,
+    settings: Settings,
+    shards: int | None,
+    progress: Callable[[int, int, str], None] | None,
+) -> Any:
     from verify.archive import build_index, build_sharded, is_sharded
 
+    if settings.engine == "ray":
+        from verify import rayengine
+
+        rayengine.require_ray()  # says how to install it, before any work
     if shards is None and settings.engine == "local" and not is_sharded(out):
         return build_index(folder, out, settings, default_embedder(settings), progress)
     embedder = default_embedder(settings)

@@ -21,12 +21,20 @@ SCHEMA = "verify-baseline/1"
 def fingerprint(unit: Unit) -> str:
     """Content key of a finding: kind, verdict, its words (white space folded) and the
     words of its first evidence passage."""
+    return fingerprint_of(
+        unit.kind, unit.verdict, unit.text, unit.evidence[0].text if unit.evidence else None
+    )
+
+
+def fingerprint_of(kind: str, verdict: str, text: str, evidence: str | None) -> str:
+    """The fingerprint of a finding described by these fields (as a baseline entry records
+    them)."""
     h = hashlib.sha256()
     for part in (
-        unit.kind,
-        unit.verdict,
-        " ".join(unit.text.split()),
-        *(" ".join(e.text.split()) for e in unit.evidence[:1]),
+        kind,
+        verdict,
+        " ".join(text.split()),
+        *([" ".join(evidence.split())] if evidence is not None else []),
     ):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
@@ -90,12 +98,27 @@ def load(path: str | Path) -> frozenset[str]:
             f'{p}: not a verify baseline (expected an object with "schema": "{SCHEMA}" and '
             '"findings")'
         )
-    prints = []
-    for i, entry in enumerate(data["findings"]):
-        if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
-            raise ConfigError(f"{p}: baseline finding {i + 1} has no fingerprint")
-        prints.append(entry["fingerprint"])
-    return frozenset(prints)
+    return frozenset(_checked(p, i, entry) for i, entry in enumerate(data["findings"]))
+
+
+def _checked(p: Path, i: int, entry: Any) -> str:
+    """The entry's fingerprint, once it is the fingerprint of the finding the entry describes
+    (what a reviewer reads in the baseline's diff): an entry cannot accept another finding."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+        raise ConfigError(f"{p}: baseline finding {i + 1} has no fingerprint")
+    fields = [entry.get(k) for k in ("kind", "verdict", "text")]
+    evidence = entry.get("evidence")
+    if not all(isinstance(f, str) for f in fields) or not isinstance(evidence, str | None):
+        raise ConfigError(
+            f"{p}: baseline finding {i + 1} lacks the kind, verdict, text or evidence it accepts"
+        )
+    if fingerprint_of(*fields, evidence) != entry["fingerprint"]:
+        raise ConfigError(
+            f"{p}: baseline finding {i + 1} ({entry.get('unit', '?')}) does not describe the "
+            "finding its fingerprint accepts (edited by hand?); recreate it with: verify "
+            "baseline create"
+        )
+    return str(entry["fingerprint"])
 
 
 def apply(report: Report, accepted: frozenset[str]) -> Report:

@@ -66,7 +66,9 @@ def settings(res: Resolved) -> Settings:
 
 def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
     """The nearest verify.toml, or pyproject.toml with a [tool.verify] table, at or above
-    ``start``; its settings table."""
+    ``start`` and no higher than the project root (the first folder with .git, a
+    pyproject.toml or a verify.toml, as ruff stops); its settings table. A file owned by
+    another user is refused, naming it (it could be planted above the user's work)."""
     try:
         here = (start or Path.cwd()).resolve()
     except OSError as exc:
@@ -79,6 +81,7 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
             path = folder / name
             if not path.is_file():
                 continue
+            _refuse_foreign(path)
             data = _load(path)
             tool = data.get("tool")
             if tool is not None and not isinstance(tool, dict):
@@ -90,13 +93,30 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
             else:
                 table = (tool or {}).get("verify")
                 if table is None:
-                    continue
+                    return None  # a project's pyproject.toml without [tool.verify]: its root
             if not isinstance(table, dict):
                 raise ConfigError(
                     f"{_display(path)}: [tool.verify] must be a table, not {type(table).__name__}"
                 )
             return path, table
     return None
+
+
+def _refuse_foreign(path: Path) -> None:
+    """A configuration file, or its folder, owned by another user is not read: the error says
+    how to use it on purpose."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # no owners to compare (Windows)
+        return
+    me = getuid()
+    for p in (path, path.parent):
+        owner = p.stat().st_uid
+        if owner != me:
+            raise ConfigError(
+                f"{_display(path)}: {'its folder is' if p != path else 'is'} owned by another "
+                f"user (uid {owner}), so it is not read; pass --config {_display(path)} to use "
+                "it, or --isolated"
+            )
 
 
 def _walk_up(here: Path) -> list[Path]:

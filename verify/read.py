@@ -67,9 +67,12 @@ PDF_SUFFIXES = {s for s, f in FORMAT_BY_SUFFIX.items() if f == "pdf"}
 
 def walk_documents(folder: str) -> tuple[list[str], list[str]]:
     """(documents, other files) under ``folder``: recursively, sorted, hidden files and
-    folders skipped; documents are the files whose ending is in FORMAT_BY_SUFFIX."""
+    folders skipped; documents are the files whose ending is in FORMAT_BY_SUFFIX. A folder
+    stands for the documents under it: a document that links outside it (``zz.txt ->
+    ../../private/token.txt``) is refused, naming it; a link inside the folder is fine."""
     found: list[str] = []
     skipped: list[str] = []
+    base = os.path.realpath(folder)
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
@@ -77,10 +80,19 @@ def walk_documents(folder: str) -> tuple[list[str], list[str]]:
                 continue
             full = os.path.join(root, name)
             regular = os.path.isfile(full)  # a FIFO or a device named "x.txt" is never read
-            (found if regular and name.lower().endswith(DOCUMENT_SUFFIXES) else skipped).append(
-                full
-            )
+            document = regular and name.lower().endswith(DOCUMENT_SUFFIXES)
+            if document and not _inside(os.path.realpath(full), base):
+                raise InputError(
+                    f"{full}: links outside the folder {folder} (to {os.path.realpath(full)}); "
+                    "a folder stands for the documents under it: name that file itself, or "
+                    "remove the link"
+                )
+            (found if document else skipped).append(full)
     return found, skipped
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def collect_files(paths: Sequence[str | os.PathLike[str]], what: str = "source") -> list[str]:
@@ -181,6 +193,10 @@ def _mostly_utf8(data: bytes) -> bool:
     return covered > 0 and high - covered <= max(3, high // 100)
 
 
+#: A UTF-16 surrogate code point standing alone in decoded text.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
     """Decode ``data`` by the module's rules; ``encoding`` forces one codec."""
     if encoding:
@@ -191,10 +207,18 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> Decoded:
         if not getattr(info, "_is_text_encoding", True):
             raise InputError(f"{encoding!r} is not a text encoding (for {name})")
         try:
-            return Decoded(data.decode(encoding), encoding, f"decoded as {encoding} (--encoding)")
+            text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             bad = data[exc.start : exc.start + 1]
             raise InputError(f"{name}: not valid {encoding} (byte {exc.start}: {bad!r})") from None
+        lone = _SURROGATE.search(text)
+        if lone is not None:  # unicode_escape turns "\ud800" into a character no file can hold
+            line = text.count("\n", 0, lone.start()) + 1
+            raise InputError(
+                f"{name}: decoded as {encoding}, line {line} holds a lone surrogate "
+                f"(U+{ord(lone.group()):04X}), which is not text"
+            )
+        return Decoded(text, encoding, f"decoded as {encoding} (--encoding)")
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:

@@ -158,8 +158,7 @@ def check_model_folder(path: str | None, what: str) -> str | None:
     """``path`` when it names a folder (or is None: the packaged model); else the error."""
     if path is not None and not os.path.isdir(path):
         raise ModelError(
-            f"{what} not found: {path} (give a folder with model.onnx, tokenizer.json, "
-            "config.json)"
+            f"{what} not found: {path} (give a folder with model.onnx, tokenizer.json, config.json)"
         )
     return path
 

@@ -36,9 +36,18 @@ def plan_outputs(
     for name, _ in extra:
         get_reporter(name)
     plan = Plan(reporter, output, tuple(extra), False)
-    targets = plan.targets()
-    if len(set(targets)) != len(targets):
-        raise ConfigError("two reports would be written to the same file; give each its own path")
+    seen: dict[str, str] = {}
+    for target in plan.targets():  # by resolved path and by inode: two spellings are one file
+        real, ident = _identity(target)
+        for key in (real, str(ident) if ident is not None else None):
+            if key is not None and key in seen:
+                raise ConfigError(
+                    f"two reports would be written to the same file ({seen[key]} and {target}); "
+                    "give each its own path"
+                )
+        seen[real] = target
+        if ident is not None:
+            seen[str(ident)] = target
     return plan
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify.errors import InputError
+
 LABELS = ("entailment", "neutral", "contradiction")
 #: How the training files' labels map onto the three classes. A PAWS non-paraphrase shares
 #: its words with the source but not its meaning: neutral, not a contradiction.
@@ -51,11 +53,21 @@ class TrainSettings:
 
 
 def _jsonl(path: Path) -> Iterator[dict]:  # type: ignore[type-arg]
+    """The rows of a JSON-lines file (gzipped or not); a damaged file is an InputError naming
+    it and the line."""
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+    number = 0
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+            for number, line in enumerate(fh, 1):  # noqa: B007 (named in the error)
+                if line.strip():
+                    row = json.loads(line)
+                    if not isinstance(row, dict):
+                        raise ValueError("not a JSON object")
+                    yield row
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+        where = f" line {number}" if number else ""
+        raise InputError(f"{path}:{where} cannot be read as JSON lines ({exc})") from None
 
 
 def load_train_dir(folder: Path) -> list[PairExample]:
@@ -66,6 +78,10 @@ def load_train_dir(folder: Path) -> list[PairExample]:
             label = LABEL_MAP.get(str(row.get("label")))
             if label is None:
                 continue
+            if not isinstance(row.get("premise"), str) or not isinstance(
+                row.get("hypothesis"), str
+            ):
+                raise InputError(f"{path}: a row without a premise and a hypothesis: {row!r:.80}")
             out.append(
                 PairExample(
                     row["premise"],
@@ -213,6 +229,11 @@ def holdout_split(
     training folder; the same data and seed always hold out the same pairs."""
     if not n:
         return examples, []
+    if n >= len(examples):
+        raise InputError(
+            f"{len(examples)} training pairs cannot spare {n} for calibration: give more pairs "
+            "or a smaller --holdout"
+        )
     picked = set(random.Random(seed + 1).sample(range(len(examples)), n))
     return (
         [e for i, e in enumerate(examples) if i not in picked],

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from verify.errors import InputError
 from verify.training.data import LABELS, PairExample, TrainSettings
 
 
@@ -173,10 +174,24 @@ def train(
     }
 
 
+def check_trained(folder: Path) -> None:
+    """A folder a training run wrote (config.json, tokenizer.json, the weights); else the
+    InputError naming what is missing (never a hub lookup of the path)."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder (give the --out folder of a training run)")
+    weights = ("model.safetensors", "pytorch_model.bin")
+    missing = [n for n in ("config.json", "tokenizer.json") if not (folder / n).is_file()]
+    if not any((folder / w).is_file() for w in weights):
+        missing.append(" or ".join(weights))
+    if missing:
+        raise InputError(f"{folder}: not a trained model (missing {', '.join(missing)})")
+
+
 def export_pair_model(hf_dir: Path, out: Path, int8: bool = False) -> Path:
     """Export a trained cross-encoder (Hugging Face layout) to ``out/model.onnx`` (opset 17,
     dynamic batch and length), with its tokenizer and config; ``int8``: dynamic int8
     quantisation of the weights (onnxruntime). Returns the model file."""
+    check_trained(hf_dir)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import shutil
 

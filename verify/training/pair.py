@@ -26,6 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from verify.config import DEFAULT_MODEL
+from verify.errors import VerifyError
 from verify.read import file_sha256
 from verify.training.data import (
     LABELS,
@@ -116,8 +117,16 @@ def _bad_arguments(args: argparse.Namespace, settings: TrainSettings) -> str | N
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train (or, with --export, export) the verdict model; 2 on bad arguments."""
-    args = _parser().parse_args(argv)
+    """Train (or, with --export, export) the verdict model; 2 on bad arguments or input, as
+    one ``Error:`` line."""
+    try:
+        return _main(_parser().parse_args(argv))
+    except VerifyError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.export is not None:
         path = export_pair_model(args.export, args.out, args.int8)
         print(f"exported {path} (sha256 {file_sha256(path)})", file=sys.stderr)

@@ -25,6 +25,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from verify.config import DEFAULT_MODEL
+from verify.errors import VerifyError
 from verify.read import file_sha256
 from verify.strength import STRENGTH_LABELS
 from verify.training.data import PairExample, TrainSettings
@@ -93,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--int8", action="store_true", help="with --export: int8 weights")
     args = ap.parse_args(argv)
     if args.export is not None:
-        path = export_pair_model(args.export, args.out, args.int8)
+        try:
+            path = export_pair_model(args.export, args.out, args.int8)
+        except VerifyError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 2
         print(f"exported {path} (sha256 {file_sha256(path)})", file=sys.stderr)
         return 0
     if args.dev is None or not (args.dev / "strength").is_dir():
