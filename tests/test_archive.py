@@ -195,3 +195,58 @@ def test_two_index_runs_on_one_archive_take_turns(tmp_path: Path) -> None:
     assert run.returncode == 0, err
     assert err.startswith(f"Waiting for another verify index on {out} to finish")
     assert "Indexed 1 documents (1 added" in err
+
+
+def _damaged(seed_archive: Path, tmp_path: Path, how: str) -> Path:
+    copy = tmp_path / f"{how}.verify"
+    shutil.copy(seed_archive, copy)
+    db = sqlite3.connect(copy)
+    if how == "ann":
+        db.execute("UPDATE ann SET data = ?", (os.urandom(4096),))
+    elif how == "vector":
+        db.execute("UPDATE vectors SET vec = substr(vec, 1, 7)")
+    else:
+        db.execute("DROP TABLE sentences")
+    db.commit()
+    db.close()
+    return copy
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("how", ["ann", "vector", "sentences"])
+def test_a_damaged_archive_is_one_line_naming_it(seed_archive: Path, tmp_path: Path, how) -> None:
+    """A random nearest-neighbour index, a vector of an odd byte length, a missing
+    ``sentences`` table: one InputError naming the archive (was a traceback)."""
+    damaged = _damaged(seed_archive, tmp_path, how)
+    emb = load_embedder(None, "onnx")
+    with pytest.raises(InputError) as caught:
+        verify_many([SEED / "article.txt"], [damaged], Settings(cache=False), embedder=emb)
+    message = str(caught.value)
+    assert message.startswith(f"{damaged}: ") and "\n" not in message
+    assert "rebuild it with verify index" in message
+
+
+@pytest.mark.model
+def test_a_report_names_a_file_on_disk_only_when_it_holds_the_archived_text(
+    tmp_path: Path,
+) -> None:
+    """A source is named by its file where the file is the one indexed (same sha256); a file
+    edited after indexing is not cited for words it no longer holds: the archive's copy is
+    named, with a note that the file differs."""
+    from verify.archive import build_index
+    from verify.backend.models import default_embedder
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    source = folder / "readout.txt"
+    shutil.copy(SEED / "official.txt", source)
+    out = tmp_path / "a.verify"
+    emb = default_embedder(Settings(cache=False))
+    build_index(str(folder), str(out), Settings(), emb)
+    [before] = verify_many([SEED / "article.txt"], [out], Settings(cache=False), embedder=emb)
+    assert before.sources[0].path == os.path.relpath(source)
+    source.write_text("An unrelated text written after indexing.\n", encoding="utf-8")
+    [after] = verify_many([SEED / "article.txt"], [out], Settings(cache=False), embedder=emb)
+    assert after.sources[0].path == f"{out}:readout.txt"
+    assert any("differs from the archive's copy" in n for n in after.sources[0].notes)
+    assert verdicts(after) == verdicts(before)

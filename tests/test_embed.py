@@ -150,3 +150,30 @@ def test_a_cache_folder_that_cannot_be_written_exports_in_memory(tmp_path, monke
     assert "No space left on device): the cache is off for this run" in err
     assert np.allclose(vectors, reference, atol=1e-6)
     assert [p for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []
+
+
+def test_a_full_disk_for_the_optimised_copy_runs_without_it_and_leaves_no_file(
+    tmp_path, monkeypatch
+):
+    """The cache is an optimisation: where the optimised copy cannot be written (the disk
+    fills mid-write), the session still opens on the model itself, and the partial
+    ``….optimized.onnx.PID.tmp`` is gone."""
+    import onnxruntime as ort
+
+    from verify.backend import onnx
+    from verify.backend.classifier import packaged_pair_model_path
+
+    real = ort.InferenceSession
+
+    def full_disk(source, opts, providers=None):  # type: ignore[no-untyped-def]
+        if opts.optimized_model_filepath:
+            with open(opts.optimized_model_filepath, "wb") as fh:
+                fh.write(b"partial")
+            raise RuntimeError("No space left on device")
+        return real(source, opts, providers=providers)
+
+    monkeypatch.setattr(ort, "InferenceSession", full_disk)
+    model = f"{packaged_pair_model_path()}/model.onnx"
+    session = onnx.open_session(model, 1, str(tmp_path / "m.optimized.onnx"))
+    assert {i.name for i in session.get_inputs()} >= {"input_ids", "attention_mask"}
+    assert list(tmp_path.iterdir()) == []

@@ -17,3 +17,9 @@ class ConfigError(VerifyError):
 
 class ModelError(VerifyError):
     """The embedding model cannot be loaded or run."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type where it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

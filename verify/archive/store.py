@@ -3,15 +3,16 @@ and serving the vectors as a store (verify.stores)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
 from verify.backend.protocols import Embedder
-from verify.errors import ConfigError, InputError
+from verify.errors import ConfigError, InputError, first_line
 from verify.model import Document, Sentence, line_starts
 from verify.sqlite import connect_read_only, rows_in
 from verify.stores import text_key
@@ -77,25 +78,49 @@ CREATE TRIGGER IF NOT EXISTS sentences_ad AFTER DELETE ON sentences BEGIN
 """
 
 
+T = TypeVar("T")
+
+
+def _damage_said(method: Callable[..., T]) -> Callable[..., T]:
+    """An archive method whose failure on a damaged file (a missing table, a truncated index, a
+    vector of an odd byte length) is one InputError naming the archive."""
+
+    @functools.wraps(method)
+    def checked(self: Archive, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, ValueError, RuntimeError, TypeError, IndexError) as exc:
+            raise InputError(
+                f"{self.path}: damaged archive ({type(exc).__name__}: {first_line(exc)}); "
+                "rebuild it with verify index"
+            ) from None
+
+    return checked
+
+
 class Archive:
     """An open archive: picks the documents an article draws on and serves their stored
-    embeddings."""
+    embeddings (a damaged file: one InputError naming it, _damage_said)."""
 
     def __init__(self, path: str) -> None:
+        self.path = path
         if not is_archive_file(path):
             raise InputError(
                 f"{path}: not a verify archive (build one with: verify index DIR --out {path})"
             )
-        self.path = path
         self.db = connect_read_only(path)
-        meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
-        self.model = meta.get("model", "")
-        self.root = meta.get("root", "")
         self._ann: Any = None
+        self.model, self.root = self._meta()
+
+    @_damage_said
+    def _meta(self) -> tuple[str, str]:
+        meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        return str(meta.get("model", "")), str(meta.get("root", ""))
 
     def close(self) -> None:
         self.db.close()
 
+    @_damage_said
     def ann(self) -> Any:
         if self._ann is None:
             from usearch.index import Index
@@ -104,10 +129,12 @@ class Archive:
             self._ann = Index.restore(bytearray(row[0])) if row else None
         return self._ann
 
+    @_damage_said
     def paths(self, doc_ids: Sequence[int]) -> dict[int, str]:
         """Each document's path inside the archive."""
         return dict(rows_in(self.db, "SELECT id, path FROM documents WHERE id IN ({})", doc_ids))
 
+    @_damage_said
     def sentence_places(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str, int]]:
         """Sentence id -> (document id, document path, sentence number in the document)."""
         rows = rows_in(
@@ -118,11 +145,13 @@ class Archive:
         )
         return {sid: (doc, path, idx) for sid, doc, path, idx in rows}
 
+    @_damage_said
     def doc_of(self, sentence_ids: Sequence[int]) -> dict[int, int]:
         return dict(
             rows_in(self.db, "SELECT id, doc_id FROM sentences WHERE id IN ({})", sentence_ids)
         )
 
+    @_damage_said
     def documents(self, doc_ids: Sequence[int]) -> list[tuple[Document, tuple[Sentence, ...]]]:
         """The stored documents, as Documents S1, S2, … in the order given, with their
         stored sentences (segmented once, at index time)."""
@@ -134,13 +163,9 @@ class Archive:
                 (doc_id,),
             ).fetchone()
             path, sha, enc, fmt, date, notes, text = row
-            original = os.path.join(self.root, path)
-            try:
-                shown = (
-                    os.path.relpath(original) if os.path.isfile(original) else f"{self.path}:{path}"
-                )
-            except ValueError:
-                shown = original
+            shown, differs = self._shown(path, sha)
+            if differs:
+                notes = "\n".join(x for x in (notes, differs) if x)
             doc = Document(
                 id=f"S{n + 1}",
                 path=shown,
@@ -163,10 +188,32 @@ class Archive:
             out.append((doc, sents))
         return out
 
+    def _shown(self, path: str, sha: str) -> tuple[str, str]:
+        """How a report names a stored document: the file on disk where it holds the stored
+        text (the same sha256), else the archive's copy ("a.verify:readout.txt"), with a
+        note when a file by that name differs."""
+        from verify.read import file_sha256
+
+        original = os.path.join(self.root, path)
+        copy = f"{self.path}:{path}"
+        if not os.path.isfile(original):
+            return copy, ""
+        try:
+            same = file_sha256(original) == sha
+        except OSError:
+            same = False
+        if not same:
+            return copy, f"the file {original} differs from the archive's copy (indexed earlier)"
+        try:
+            return os.path.relpath(original), ""
+        except ValueError:
+            return original, ""
+
+    @_damage_said
     def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         keys = {text_key(t): t for t in texts}
         out = {
-            keys[key]: np.frombuffer(vec, dtype=np.float32)
+            keys[key]: np.frombuffer(vec, dtype=np.float32)  # an odd length: ValueError
             for key, vec in rows_in(
                 self.db, "SELECT key, vec FROM vectors WHERE key IN ({})", list(keys)
             )

@@ -18,9 +18,9 @@ from importlib import resources
 
 import numpy as np
 
-from verify.backend.onnx import first_line, load_tokenizer, open_session, weights_key
+from verify.backend.onnx import load_tokenizer, open_session, weights_key
 from verify.backend.protocols import PairModel, StrengthScorer
-from verify.errors import ModelError
+from verify.errors import ModelError, first_line
 
 #: Column order of every probability array: P(entailed), P(neutral), P(contradicted).
 LABELS = ("entailment", "neutral", "contradiction")

@@ -17,14 +17,13 @@ import numpy as np
 
 from verify.backend.export import EXPORT_VERSION, export_onnx, model_files
 from verify.backend.onnx import (
-    first_line,
     load_tokenizer,
     open_session,
     optimized_path,
     weights_key,
 )
 from verify.config import DEFAULT_MODEL
-from verify.errors import ModelError
+from verify.errors import ModelError, first_line
 
 
 def packaged_model_path() -> str:

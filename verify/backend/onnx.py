@@ -7,23 +7,32 @@ import os
 from typing import Any
 
 
-def first_line(exc: BaseException) -> str:
-    """The first line of an exception's message (its type where it has none)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def open_session(source: str | bytes, threads: int | None, optimize_to: str | None = None) -> Any:
-    """An onnxruntime CPU session on ``source`` (a file, or a model's bytes) with ``threads``
-    intra-op threads (default: up to 4). ``optimize_to``: the graph is optimised once into that
-    file and loaded from it, unoptimised, afterwards."""
+def _options(threads: int | None) -> Any:
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
+    return opts
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def open_session(source: str | bytes, threads: int | None, optimize_to: str | None = None) -> Any:
+    """An onnxruntime CPU session on ``source`` (a file, or a model's bytes) with ``threads``
+    intra-op threads (default: up to 4). ``optimize_to``: the graph is optimised once into that
+    file and loaded from it, unoptimised, afterwards; where that file cannot be written (a full
+    disk), the session runs without it and no partial file is left."""
+    import onnxruntime as ort
+
     providers = ["CPUExecutionProvider"]
+    opts = _options(threads)
     if isinstance(source, bytes) or optimize_to is None:
         return ort.InferenceSession(source, opts, providers=providers)
     if os.path.exists(optimize_to):  # optimised once, loaded as is afterwards
@@ -31,9 +40,16 @@ def open_session(source: str | bytes, threads: int | None, optimize_to: str | No
         return ort.InferenceSession(optimize_to, opts, providers=providers)
     tmp = f"{optimize_to}.{os.getpid()}.tmp"
     opts.optimized_model_filepath = tmp
-    session = ort.InferenceSession(source, opts, providers=providers)
-    if os.path.exists(tmp):
-        os.replace(tmp, optimize_to)
+    try:
+        session = ort.InferenceSession(source, opts, providers=providers)
+    except Exception:
+        _unlink(tmp)  # the optimised copy could not be written: run without keeping one
+        return ort.InferenceSession(source, _options(threads), providers=providers)
+    try:
+        if os.path.exists(tmp):
+            os.replace(tmp, optimize_to)
+    except OSError:
+        _unlink(tmp)
     return session
 
 
