@@ -5,16 +5,14 @@ no model is loaded here.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
-
-if TYPE_CHECKING:
-    from verify.sources import Passage, SourceIndex
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -41,18 +39,79 @@ def top_indices(scores: np.ndarray, k: int) -> list[int]:
     return [int(i) for i in order[:k]]
 
 
+#: Passages scored per call while the postings bound is read (a few calls per query).
+LEXICAL_CHUNK = 64
+
+
+class Postings:
+    """Where each word key stands among a list of passages (passage ids and counts), to bound
+    a query's partial ratio with each passage before computing it."""
+
+    def __init__(self, passages: Sequence[Sequence[str]]) -> None:
+        rows: dict[str, dict[int, int]] = {}
+        for i, keys in enumerate(passages):
+            for key in keys:
+                counts = rows.setdefault(key, {})
+                counts[i] = counts.get(i, 0) + 1
+        self.size = len(passages)
+        self.lengths = np.asarray([len(k) for k in passages], dtype=np.float64)
+        self.rows = {
+            key: (np.fromiter(c, np.int64, len(c)), np.fromiter(c.values(), np.int64, len(c)))
+            for key, c in rows.items()
+        }
+
+    def shared(self, query: Sequence[str]) -> np.ndarray:
+        """For each passage, how many of the query's tokens it holds (as a multiset)."""
+        out = np.zeros(self.size, dtype=np.float64)
+        for key, n in Counter(query).items():
+            if key in self.rows:
+                ids, counts = self.rows[key]
+                out[ids] += np.minimum(counts, n)
+        return out
+
+
 def lexical_candidates(
-    query: Sequence[str], passages: Sequence[Sequence[str]], k: int
+    query: Sequence[str],
+    passages: Sequence[Sequence[str]],
+    k: int,
+    postings: Postings | None = None,
 ) -> list[tuple[int, float]]:
     """(passage index, partial-ratio score 0..1) of the ``k`` passages whose tokens best
-    contain the query's tokens, best first."""
+    contain the query's tokens, best first (ties by index). With ``postings`` the same
+    answer without scoring every passage: with ``s`` the shorter sequence's length and ``I``
+    the tokens the two share (as multisets), every window partial_ratio compares scores at
+    most ``2I / (s + I)`` (the window of I tokens all matched), so passages are scored in the
+    order of that bound until it falls below the k-th best score."""
     if not query or not passages:
         return []
-    found = process.extract(
-        list(query), passages, scorer=fuzz.partial_ratio, processor=None, limit=None
-    )
-    ranked = sorted(((idx, score / 100.0) for _, score, idx in found), key=lambda t: (-t[1], t[0]))
-    return ranked[:k]
+    if postings is None:
+        found = process.extract(
+            list(query), passages, scorer=fuzz.partial_ratio, processor=None, limit=None
+        )
+        ranked = sorted(
+            ((idx, score / 100.0) for _, score, idx in found), key=lambda t: (-t[1], t[0])
+        )
+        return ranked[:k]
+    shorter = np.minimum(postings.lengths, len(query))
+    shared = np.minimum(postings.shared(query), shorter)
+    bound = np.where(shared > 0, 200.0 * shared / np.maximum(shorter + shared, 1), 0.0)
+    order = [int(i) for i in np.lexsort((np.arange(len(bound)), -bound))]
+    q = list(query)
+    best: list[tuple[float, int]] = []  # (-score, index) of the k best so far, sorted
+    for start in range(0, len(order), LEXICAL_CHUNK):
+        chunk = order[start : start + LEXICAL_CHUNK]
+        if len(best) >= k:
+            floor = -best[-1][0] - 1e-9  # the k-th best score so far
+            chunk = [i for i in chunk if bound[i] >= floor]
+            if not chunk:
+                break  # in bound order: no passage left can reach the k best
+        # one call per chunk (no score_cutoff: it changes the last digits of a score)
+        for _, score, j in process.extract(
+            q, [passages[i] for i in chunk], scorer=fuzz.partial_ratio, processor=None, limit=None
+        ):
+            best.append((-score, chunk[j]))
+        best = sorted(best)[:k]
+    return [(i, -neg / 100.0) for neg, i in best]
 
 
 @dataclass(frozen=True)
@@ -286,15 +345,28 @@ def token_similarity(a: Sequence[str], b: Sequence[str]) -> float:
     return 1.0 - Levenshtein.normalized_distance(list(a), list(b), weights=(1, 1, 2))
 
 
+class LexicalIndex(Protocol):
+    """What best_lexical reads of a source index (sources.SourceIndex)."""
+
+    @property
+    def passages(self) -> Sequence[Any]: ...  # sources.Passage: .keys, .sentences
+
+    @property
+    def passage_keys(self) -> Sequence[Sequence[str]]: ...
+
+    @property
+    def passage_postings(self) -> Postings: ...
+
+
 @dataclass
 class LexicalMatch:
-    passage: Passage
+    passage: Any  # sources.Passage
     alignment: TokenAlignment
 
 
 def best_lexical(
     keys: Sequence[str],
-    index: SourceIndex,
+    index: LexicalIndex,
     k: int,
     gaps: frozenset[int] = frozenset(),
     ellipsis: bool = False,
@@ -306,7 +378,7 @@ def best_lexical(
     if not keys or not passages:
         return None
     best: tuple[tuple[float, int, int], LexicalMatch] | None = None
-    for p_idx, _ in lexical_candidates(keys, index.passage_keys, k):
+    for p_idx, _ in lexical_candidates(keys, index.passage_keys, k, index.passage_postings):
         p = passages[p_idx]
         al = align_tokens(keys, p.keys, gaps, ellipsis, whole_edges)
         rank = (al.similarity, -len(p.sentences), -p_idx)

@@ -106,13 +106,14 @@ def _checked(p: Path, i: int, entry: Any) -> str:
     (what a reviewer reads in the baseline's diff): an entry cannot accept another finding."""
     if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
         raise ConfigError(f"{p}: baseline finding {i + 1} has no fingerprint")
-    fields = [entry.get(k) for k in ("kind", "verdict", "text")]
-    evidence = entry.get("evidence")
-    if not all(isinstance(f, str) for f in fields) or not isinstance(evidence, str | None):
+    kind, verdict, text, evidence = (entry.get(k) for k in ("kind", "verdict", "text", "evidence"))
+    if not all(isinstance(f, str) for f in (kind, verdict, text)) or not isinstance(
+        evidence, str | None
+    ):
         raise ConfigError(
             f"{p}: baseline finding {i + 1} lacks the kind, verdict, text or evidence it accepts"
         )
-    if fingerprint_of(*fields, evidence) != entry["fingerprint"]:
+    if fingerprint_of(str(kind), str(verdict), str(text), evidence) != entry["fingerprint"]:
         raise ConfigError(
             f"{p}: baseline finding {i + 1} ({entry.get('unit', '?')}) does not describe the "
             "finding its fingerprint accepts (edited by hand?); recreate it with: verify "

@@ -7,11 +7,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from verify.clauses import Clause, split_clauses
 from verify.model import Document, Evidence, Sentence
 from verify.normalize import Normalized, normalize
 from verify.tokens import Token, is_content, stem, tokenize
+
+if TYPE_CHECKING:
+    from verify.align import Postings
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,13 @@ class SourceIndex:
     def passage_keys(self) -> tuple[tuple[str, ...], ...]:
         """Every passage's word keys, for lexical candidates (computed once per index)."""
         return tuple(p.keys for p in self.passages)
+
+    @cached_property
+    def passage_postings(self) -> Postings:
+        """Where each word key stands among the passages (align.Postings; once per index)."""
+        from verify.align import Postings
+
+        return Postings(self.passage_keys)
 
     def evidence(self, i: int, similarity: float) -> Evidence:
         s = self.sentences[i]
