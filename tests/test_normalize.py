@@ -43,3 +43,31 @@ def test_every_normalised_character_maps_inside_the_original(text: str) -> None:
         assert 0 <= s < e <= len(text)
         assert s >= prev  # monotone
         prev = s
+
+
+def test_a_dash_between_words_keeps_them_two_words():
+    """An em dash without spaces ("connection—whether") separates words as a spaced one does;
+    a hyphen inside a word and an en dash in a range do not; offsets map back to the dash."""
+    from verify.tokens import tokenize
+
+    text = "no connection\u2014whether real or not, well-known 2020\u20132021"
+    n = normalize(text)
+    assert [t.text for t in tokenize(n.text)] == [
+        "no", "connection", "whether", "real", "or", "not", "well-known", "2020-2021",
+    ]  # fmt: skip
+    dash = text.index("\u2014")
+    assert n.text[n.text.index(" - ") + 1] == "-" and n.starts[n.text.index(" - ") + 1] == dash
+
+
+def test_a_quotation_with_an_unspaced_dash_is_verbatim_against_a_spaced_one():
+    from tests.conftest import FakeEmbedder
+    from verify import verify_texts
+
+    source = "He said there was no connection \u2014 whether real or imagined \u2014 to the case.\n"
+    for article in (
+        'He said there was "no connection\u2014whether real or imagined" to the case.\n',
+        'He said there was "no connection \u2014 whether real or imagined" to the case.\n',
+    ):
+        report = verify_texts(article, [source], embedder=FakeEmbedder())
+        [quote] = [u for u in report.units if u.kind == "quote"]
+        assert quote.verdict == "verbatim", (article, quote.reason)

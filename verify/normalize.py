@@ -22,6 +22,10 @@ DOUBLE_QUOTES = (
 )
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 
+#: Dashes that separate words even without spaces (em dash, horizontal bar): written between
+#: two words they read as " - ", so the words stay two ("connection—whether").
+SEPARATING_DASHES = "\u2014\u2015"
+
 _TRANSLATE = {ord(c): "'" for c in SINGLE_QUOTES}
 _TRANSLATE.update({ord(c): '"' for c in DOUBLE_QUOTES})
 _TRANSLATE.update({ord(c): "-" for c in DASHES})
@@ -108,6 +112,13 @@ def normalize(text: str, offset: int = 0) -> Normalized:
         j = i + 1
         while j < n and _is_mark(text[j]):
             j += 1
+        if ch in SEPARATING_DASHES and i and text[i - 1].isalnum() and j < n and text[j].isalnum():
+            # "connection—whether": a dash between words, never a hyphen inside one
+            out.extend(" - ")
+            starts.extend((i, i, i))
+            ends.extend((j, j, j))
+            pos = j
+            continue
         cluster = unicodedata.normalize("NFKC", text[i:j]).translate(_TRANSLATE)
         if not cluster:
             cluster = text[i:j]
