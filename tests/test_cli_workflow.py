@@ -488,3 +488,32 @@ def test_action_command_line_uploads_valid_sarif(tmp_path: Path) -> None:
     sarif = json.loads((tmp_path / "verify.sarif").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(SCHEMA).validate(sarif)
     assert any(r["ruleId"] == "verify/altered" for r in sarif["runs"][0]["results"])
+
+
+def test_a_configuration_never_writes_a_report_over_a_file_that_is_not_one(
+    tmp_path: Path, capsys, fake, monkeypatch
+) -> None:
+    """A report path named by a configuration file that holds another file (a planted
+    ``output = "notes.txt"``) is refused before any work and the file kept; a report of ours
+    at that path is replaced, and the same path on the command line is the user's choice."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    art = tmp_path / "a.txt"
+    art.write_text(ALTERED, encoding="utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("My own notes, not a report.\n", encoding="utf-8")
+    (tmp_path / "verify.toml").write_text('output = "notes.txt"\n', encoding="utf-8")
+    code, out, err = run([str(art), "-a", OFFICIAL, "--exit-zero"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: the configuration names notes.txt for a report, but that file exists and is not "
+        "a verify report; give the report another path (or pass it on the command line)\n"
+    )
+    assert notes.read_text(encoding="utf-8") == "My own notes, not a report.\n"
+    notes.unlink()
+    assert run([str(art), "-a", OFFICIAL, "--exit-zero"], capsys)[0] == 0
+    assert notes.read_text(encoding="utf-8").startswith("verify ")  # ours now: replaced again
+    assert run([str(art), "-a", OFFICIAL, "--exit-zero"], capsys)[0] == 0
+    other = tmp_path / "other.txt"
+    other.write_text("Not a report either.\n", encoding="utf-8")
+    assert run([str(art), "-a", OFFICIAL, "--exit-zero", "-o", str(other)], capsys)[0] == 0

@@ -86,10 +86,14 @@ def check(**params: Any) -> int:
     )
     inputs = api.collect_inputs(params["articles"], res.get("against"))
     baseline = res.get("baseline")
+    configured = [
+        res.get(k) for k in ("output", *options.report_keys()) if res.get(k) and res.from_file(k)
+    ]
     wanted = plan.for_articles(
         wanted,
         inputs.articles,
         [*inputs.articles, *inputs.sources, *inputs.archives, *([baseline] if baseline else [])],
+        configured,
     )
     reports = api.check(inputs, settings, baseline)
     plan.write_reports(wanted, reports, _say)

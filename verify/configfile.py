@@ -41,6 +41,18 @@ class Resolved:
     def get(self, key: str) -> Any:
         return self.values[key].value
 
+    def from_file(self, key: str) -> bool:
+        """Whether a configuration file set this value (not a flag, not the default)."""
+        return (
+            self.file is not None
+            and self.values[key].origin
+            not in (
+                "default",
+                "command line",
+            )
+            and not self.values[key].origin.startswith("environment")
+        )
+
     def thresholds_obj(self) -> Thresholds:
         try:
             return Thresholds(**{k: v.value for k, v in self.thresholds.items()})

@@ -5,6 +5,7 @@ work (no two reports on one path, no report replacing an input), then written.""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -51,9 +52,13 @@ def plan_outputs(
     return plan
 
 
-def for_articles(plan: Plan, articles: Sequence[str], inputs: Sequence[str]) -> Plan:
+def for_articles(
+    plan: Plan, articles: Sequence[str], inputs: Sequence[str], configured: Sequence[str] = ()
+) -> Plan:
     """The plan for these article files: whether --html names a folder (several articles, a
-    trailing slash, an existing folder), and no report replacing one of ``inputs``."""
+    trailing slash, an existing folder), no report replacing one of ``inputs``, and no
+    ``configured`` path (a report path a configuration file names) replacing a file that is
+    not a report of ours."""
     html = dict(plan.extra).get("html") or ""
     folder = bool(html) and (
         len(articles) > 1 or html.endswith(("/", os.sep)) or os.path.isdir(html)
@@ -65,7 +70,34 @@ def for_articles(plan: Plan, articles: Sequence[str], inputs: Sequence[str]) -> 
             os.path.join(html, n) for n in html_names(list(articles)).values()
         ]
     refuse_overwriting(inputs, outputs)
+    for path in configured:
+        if path != "-" and os.path.isfile(path) and not is_our_report(path):
+            raise ConfigError(
+                f"the configuration names {path} for a report, but that file exists and is not "
+                "a verify report; give the report another path (or pass it on the command line)"
+            )
     return out
+
+
+#: How each format's report begins (or, for JSON, SARIF and HTML, what its first bytes hold).
+_OURS = (
+    re.compile(r"\Averify "),  # text
+    re.compile(r"\A### verify: "),  # Markdown
+    re.compile(r'"schema": "verify-(report|run)/'),  # JSON
+    re.compile(r'"driver": \{\s*"name": "verify"'),  # SARIF
+    re.compile(r"<title>verify: "),  # HTML
+    re.compile(r"\A::(error|warning|notice) "),  # GitHub annotations
+)
+
+
+def is_our_report(path: str) -> bool:
+    """Whether the file at ``path`` is empty or reads as a report verify wrote."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return False
+    return not head or any(p.search(head) for p in _OURS)
 
 
 def html_names(articles: list[str]) -> dict[str, str]:
