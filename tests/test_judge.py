@@ -341,3 +341,29 @@ def test_a_number_conflict_names_the_number_as_written():
     assert (c.article, c.source) == ("4.5%", "4-3/4")
     [c] = find_conflicts(_toks("revenue of $1.5 billion"), _toks("revenue of $1.2 billion"))
     assert (c.article, c.source) == ("$1.5", "$1.2")
+
+
+@pytest.mark.parametrize("mark", ["\u2026", "[...]", "..."])
+def test_an_ellipsis_may_drop_words_but_not_a_negation_a_number_or_a_condition(mark):
+    """"We will … cut pensions" from "We will not cut pensions" is altered (the negation
+    dropped at the ellipsis listed as a meaningful edit that says so); dropping words that do
+    not change what it says stays verbatim."""
+    from tests.conftest import FakeEmbedder
+    from verify import verify_texts
+
+    source = (
+        "We will not cut pensions this year, as we promised, and we will protect them if the "
+        "budget allows.\n"
+    )
+
+    def quote(text: str):  # type: ignore[no-untyped-def]
+        report = verify_texts(f'The minister said: "{text}"\n', [source], embedder=FakeEmbedder())
+        return next(u for u in report.units if u.kind == "quote")
+
+    cut = quote(f"We will {mark} cut pensions this year.")
+    assert cut.verdict == "altered", cut.reason
+    [edit] = [e for e in cut.edits if e.meaningful]
+    assert (edit.op, edit.source, edit.kind) == ("delete", "not", "negation")
+    assert edit.detail == "dropped at an ellipsis: changes what it says"
+    kept = quote(f"We will not cut pensions this year {mark} and we will protect them.")
+    assert kept.verdict == "verbatim", kept.reason

@@ -14,6 +14,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
+from verify.tokens import changes_meaning
+
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarities of unit-length rows: shape (len(a), len(b))."""
@@ -145,7 +147,9 @@ def align_tokens(
     """Align article tokens to the best window of source tokens.
 
     ``gaps``: article token positions before which an editorial gap stands (``[…]``
-    or ``…``); source words dropped there are absorbed, not counted as edits.
+    or ``…``); source words dropped there are absorbed, not counted as edits, unless they
+    change what the quotation says (a negation, a number, a condition, a modal:
+    tokens.changes_meaning), which stay a deletion.
     ``free_gap``: an ellipsis is present, so the whole source is the window.
     ``whole_edges``: words the article has instead of the source's at its first or last word
     replace as many source words as they are (a claim's "an instrument" for "a guitar"); else
@@ -181,7 +185,11 @@ def align_tokens(
     kept: list[Op] = []
     absorbed = 0
     for op in ops:
-        if op.tag == "delete" and op.art_start in gaps:
+        if (
+            op.tag == "delete"
+            and op.art_start in gaps
+            and not any(changes_meaning(k) for k in source[op.src_start : op.src_end])
+        ):
             absorbed += op.src_end - op.src_start
             continue
         kept.append(op)

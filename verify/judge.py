@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from verify.model import Document, Edit, Quote, Unit
 from verify.normalize import Normalized, normalize
 from verify.sources import Passage, SourceIndex, _joined
 from verify.tokens import Token, is_content, tokenize
-from verify.wordedits import word_edits
+from verify.wordedits import aligned_edits
 
 __all__ = [  # the moved names stay importable from here
     "COSMETIC_KINDS",
@@ -171,11 +171,19 @@ def extend_to_runs(
 
 
 def quote_edits(qi: QuoteInput, match: LexicalMatch) -> list[Edit]:
-    """Every word-level difference between a quotation and its source window."""
-    return word_edits(
+    """Every word-level difference between a quotation and its source window; words dropped at
+    an ellipsis are one only where they change what it says (align.align_tokens), and say so."""
+    out = []
+    for op, edit in aligned_edits(
         qi.tokens, qi.norm, match.passage.tokens, match.passage.norm, match.alignment.ops,
         qi.quote.start,
-    )  # fmt: skip
+    ):  # fmt: skip
+        if op.tag == "delete" and op.art_start in qi.gaps:
+            edit = replace(
+                edit, meaningful=True, detail="dropped at an ellipsis: changes what it says"
+            )
+        out.append(edit)
+    return out
 
 
 def judge_quote_lexical(

@@ -180,6 +180,18 @@ def is_negation(key: str) -> bool:
     return key.casefold() in NEGATIONS or key.casefold().endswith("n't")
 
 
+#: Words a quotation may not drop at an ellipsis: dropped, they change what it says (a
+#: condition, a possibility, an obligation), as a negation or a number does.
+ELISION_WORDS = frozenset("if unless may might could would should must can cannot".split())
+
+
+def changes_meaning(key: str) -> bool:
+    """Whether dropping this word changes what a sentence says (negation, number, condition,
+    modal); "without" heads a phrase that goes with it ("and without delay")."""
+    k = key.casefold()
+    return (is_negation(k) and k != "without") or is_number(k) or k in ELISION_WORDS
+
+
 def is_pronoun(key: str) -> bool:
     return key.casefold() in PRONOUNS
 
