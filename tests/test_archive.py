@@ -25,8 +25,8 @@ def verdicts(report) -> list[tuple[str, str, tuple]]:
 
 @pytest.fixture(scope="module")
 def seed_archive(tmp_path_factory) -> Path:
-    from verify.backend.models import default_embedder
     from verify.archive import build_index
+    from verify.backend.models import default_embedder
 
     folder = tmp_path_factory.mktemp("sources")
     shutil.copy(SEED / "official.txt", folder / "2021-01-26-readouts.txt")

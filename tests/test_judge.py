@@ -345,9 +345,9 @@ def test_a_number_conflict_names_the_number_as_written():
 
 @pytest.mark.parametrize("mark", ["\u2026", "[...]", "..."])
 def test_an_ellipsis_may_drop_words_but_not_a_negation_a_number_or_a_condition(mark):
-    """"We will … cut pensions" from "We will not cut pensions" is altered (the negation
-    dropped at the ellipsis listed as a meaningful edit that says so); dropping words that do
-    not change what it says stays verbatim."""
+    """Quoting "We will … cut pensions" from "We will not cut pensions" is altered (the
+    negation dropped at the ellipsis listed as a meaningful edit that says so); dropping words
+    that do not change what it says stays verbatim."""
     from tests.conftest import FakeEmbedder
     from verify import verify_texts
 

@@ -33,20 +33,6 @@ STAGE_DIRECTIONS = frozenset(
 )
 
 
-def word_edits(
-    tokens: Sequence[Token],
-    norm: Normalized,
-    source: Sequence[Token],
-    source_norm: Normalized,
-    ops: Sequence[Op],
-    fallback: int,
-) -> list[Edit]:
-    """Every word-level difference between article ``tokens`` (of ``norm``) and the passage
-    ``source`` (of ``source_norm``) under the alignment ``ops``; ``fallback``: the article
-    offset of an edit with no article word to stand by."""
-    return [e for _, e in aligned_edits(tokens, norm, source, source_norm, ops, fallback)]
-
-
 def aligned_edits(
     tokens: Sequence[Token],
     norm: Normalized,
@@ -55,7 +41,9 @@ def aligned_edits(
     ops: Sequence[Op],
     fallback: int,
 ) -> list[tuple[Op, Edit]]:
-    """The edits of ``word_edits``, each with the opcode it comes from."""
+    """Every word-level difference between article ``tokens`` (of ``norm``) and the passage
+    ``source`` (of ``source_norm``) under the alignment ``ops``, each with the opcode it comes
+    from; ``fallback``: the article offset of an edit with no article word to stand by."""
     edits: list[tuple[Op, Edit]] = []
     for op in ops:
         art = tokens[op.art_start : op.art_end]
