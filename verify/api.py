@@ -54,11 +54,9 @@ def check(inputs: Inputs, settings: Settings, baseline: str | None = None) -> li
     """Every article of ``inputs`` against its sources, on the settings' engine (``local``:
     this process; ``ray``: verify/rayengine.py), the findings ``baseline`` accepts marked;
     one report per article, in order."""
-    accepted = None
-    if baseline:
-        from verify import baseline as baselines
+    from verify import baseline as baselines
 
-        accepted = baselines.load(baseline)
+    accepted = baselines.load(baseline) if baseline else None
     if settings.engine == "ray":
         from verify import rayengine
 
@@ -68,8 +66,6 @@ def check(inputs: Inputs, settings: Settings, baseline: str | None = None) -> li
         reports = check_inputs(inputs, settings)
     if accepted is None:
         return reports
-    from verify import baseline as baselines
-
     return [baselines.apply(r, accepted) for r in reports]
 
 

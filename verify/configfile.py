@@ -42,16 +42,8 @@ class Resolved:
         return self.values[key].value
 
     def from_file(self, key: str) -> bool:
-        """Whether a configuration file set this value (not a flag, not the default)."""
-        return (
-            self.file is not None
-            and self.values[key].origin
-            not in (
-                "default",
-                "command line",
-            )
-            and not self.values[key].origin.startswith("environment")
-        )
+        """Whether the configuration file set this value (not a flag, not the default)."""
+        return self.file is not None and self.values[key].origin == _display(self.file)
 
     def thresholds_obj(self) -> Thresholds:
         try:

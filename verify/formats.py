@@ -8,7 +8,7 @@ import io
 import re
 from typing import Any
 
-from verify.errors import InputError
+from verify.errors import InputError, first_line
 
 #: The most a PDF's page contents may expand to, in bytes, all pages together (pypdf also stops
 #: any one stream past 75 MB): a small compressed file must not become gigabytes of work.
@@ -57,8 +57,7 @@ def pdf_text(data: bytes, name: str) -> str:
     except MemoryError:
         raise InputError(f"{name}: the PDF expands beyond memory (a compression bomb?)") from None
     except Exception as exc:  # pypdf raises many kinds on damaged files: always one line naming it
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{name}: cannot read PDF ({first})") from None
+        raise InputError(f"{name}: cannot read PDF ({first_line(exc)[:200]})") from None
     text = "\n\n".join(p for p in pages if p)
     bad = next(
         (i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff" or ch == "\ufffd"), None

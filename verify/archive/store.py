@@ -110,6 +110,7 @@ class Archive:
             )
         self.db = connect_read_only(path)
         self._ann: Any = None
+        self._same_file: dict[str, bool] = {}  # file path -> holds the indexed text (once a run)
         self.model, self.root = self._meta()
 
     @_damage_said
@@ -198,11 +199,12 @@ class Archive:
         copy = f"{self.path}:{path}"
         if not os.path.isfile(original):
             return copy, ""
-        try:
-            same = file_sha256(original) == sha
-        except OSError:
-            same = False
-        if not same:
+        if original not in self._same_file:  # each file hashed once, however many articles
+            try:
+                self._same_file[original] = file_sha256(original) == sha
+            except OSError:
+                self._same_file[original] = False
+        if not self._same_file[original]:
             return copy, f"the file {original} differs from the archive's copy (indexed earlier)"
         try:
             return os.path.relpath(original), ""

@@ -3,8 +3,8 @@ first use only (a run with nothing to compare loads none), and described in the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from verify.backend.protocols import Embedder, PairModel, PairScorer, StrengthScorer
 from verify.config import Settings
@@ -21,20 +21,19 @@ class Models:
     settings: Settings
     embedder_given: Embedder | None = None
     pair_model_given: PairModel | None = None
-    _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
+    _embedder: SourceEmbedder | None = None  # made on first use
 
     def embedder(self) -> SourceEmbedder:
         """The embedder, its source texts through the stores it was given (or the settings'
         on-disk cache)."""
-        if "embedder" not in self._loaded:
+        if self._embedder is None:
             from verify.stores import source_embedder
 
             base = self.embedder_given
-            self._loaded["embedder"] = source_embedder(
+            self._embedder = source_embedder(
                 base if base is not None else default_embedder(self.settings)
             )
-        emb: SourceEmbedder = self._loaded["embedder"]
-        return emb
+        return self._embedder
 
     def pair_model(self) -> PairModel | None:
         """The verdict model the settings name (None: ``pair_model="none"``)."""

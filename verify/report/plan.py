@@ -39,16 +39,14 @@ def plan_outputs(
     plan = Plan(reporter, output, tuple(extra), False)
     seen: dict[str, str] = {}
     for target in plan.targets():  # by resolved path and by inode: two spellings are one file
-        real, ident = _identity(target)
-        for key in (real, str(ident) if ident is not None else None):
-            if key is not None and key in seen:
-                raise ConfigError(
-                    f"two reports would be written to the same file ({seen[key]} and {target}); "
-                    "give each its own path"
-                )
-        seen[real] = target
-        if ident is not None:
-            seen[str(ident)] = target
+        keys = _identity(target)
+        hit = next((seen[k] for k in keys if k in seen), None)
+        if hit is not None:
+            raise ConfigError(
+                f"two reports would be written to the same file ({hit} and {target}); "
+                "give each its own path"
+            )
+        seen |= dict.fromkeys(keys, target)
     return plan
 
 
@@ -113,31 +111,28 @@ def html_names(articles: list[str]) -> dict[str, str]:
     return out
 
 
-def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
+def _identity(path: str) -> list[str]:
+    """The keys one file is known by: its resolved path, and its device and inode where it
+    exists (so a symlink or a hard link is the same file)."""
     real = os.path.realpath(path)
     try:
         st = os.stat(real)
-        return real, (st.st_dev, st.st_ino)
     except OSError:
-        return real, None
+        return [real]
+    return [real, f"{st.st_dev}:{st.st_ino}"]
 
 
 def refuse_overwriting(inputs: Sequence[str], outputs: Sequence[str]) -> None:
     """No report may replace an input (an article, a source, the baseline, the
     configuration): compared by resolved path and by inode, so a symlink cannot hide it."""
-    known = {}
+    known: dict[str, str] = {}
     for p in inputs:
-        if p == "-":
-            continue
-        real, ident = _identity(p)
-        known[real] = p
-        if ident is not None:
-            known[str(ident)] = p
+        if p != "-":
+            known |= dict.fromkeys(_identity(p), p)
     for o in outputs:
         if not o or o == "-":
             continue
-        real, ident = _identity(o)
-        hit = known.get(real) or (known.get(str(ident)) if ident is not None else None)
+        hit = next((known[k] for k in _identity(o) if k in known), None)
         if hit is not None:
             raise ConfigError(
                 f"the report {o} would replace the input {hit}; give the report another path"
